@@ -1,0 +1,21 @@
+using Rapport.Common;
+
+namespace Rapport.Companies;
+
+/// <summary>A B2B account that customers (its people) belong to.</summary>
+public sealed class Company : IStamped, IVersioned
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    /// <summary>Lower-cased name for portable case-insensitive search and uniqueness checks.</summary>
+    public string NameNormalized { get; set; } = "";
+    public string? Domain { get; set; }
+    public string? Industry { get; set; }
+    public string? Website { get; set; }
+    public string? Phone { get; set; }
+    public string? City { get; set; }
+    public string? Country { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public int Version { get; set; }
+}

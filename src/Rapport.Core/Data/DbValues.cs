@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Rapport.Data;
+
+/// <summary>
+/// Parameter values for raw SQL, stored the way EF stores them on each provider (see <see cref="RapportDbContext"/>
+/// ConfigureConventions): instants as ISO text and money as REAL on SQLite, timestamptz and numeric on PostgreSQL.
+/// </summary>
+public static class DbValues
+{
+    public static object Instant(RapportDatabase database, DateTimeOffset value) =>
+        database.IsPostgres ? value.ToUniversalTime() : SqliteFormats.Instant(value);
+
+    public static object Instant(DbContext db, DateTimeOffset value) =>
+        db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL" ? value.ToUniversalTime() : SqliteFormats.Instant(value);
+
+    public static object Money(RapportDatabase database, decimal value) => database.IsPostgres ? value : (double)value;
+}

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Companies;
+using Rapport.Customers;
+using Rapport.Identity;
+using Rapport.Interactions;
+using Rapport.Metrics;
+using Rapport.Products;
+using Rapport.Transactions;
+
+namespace Rapport.Data;
+
+public sealed class RapportDbContext(DbContextOptions<RapportDbContext> options) : DbContext(options)
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerTag> CustomerTags => Set<CustomerTag>();
+    public DbSet<CustomerExternalId> CustomerExternalIds => Set<CustomerExternalId>();
+    public DbSet<CustomFieldDefinition> CustomFields => Set<CustomFieldDefinition>();
+    public DbSet<CustomerFieldValue> CustomerFieldValues => Set<CustomerFieldValue>();
+    public DbSet<CustomerMetrics> CustomerMetrics => Set<CustomerMetrics>();
+    public DbSet<Company> Companies => Set<Company>();
+    public DbSet<Interaction> Interactions => Set<Interaction>();
+    public DbSet<Transaction> Transactions => Set<Transaction>();
+    public DbSet<TransactionLine> TransactionLines => Set<TransactionLine>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RapportDbContext).Assembly);
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Where SQLite and PostgreSQL differ in storage, the difference lives here and nowhere else.
+        // See docs/architecture.md, "Storage".
+        if (IsPostgres)
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcInstantConverter>();
+            configurationBuilder.Properties<decimal>().HavePrecision(19, 4);
+        }
+        else
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<SqliteInstantConverter>();
+            configurationBuilder.Properties<decimal>().HaveConversion<SqliteDecimalConverter>();
+        }
+
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+}

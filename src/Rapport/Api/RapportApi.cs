@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Rapport.Api;
+
+/// <summary>The REST API under <c>/api/v1</c>: JSON (camelCase), problem details, OpenAPI at <c>/openapi/v1.json</c>, docs at <c>/api/docs</c>.</summary>
+public static class RapportApi
+{
+    public static IServiceCollection AddRapportApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+        });
+        services.AddExceptionHandler<ApiProblems.BadRequestHandler>();
+        services.AddExceptionHandler<ApiProblems.UnexpectedHandler>();
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Rapport API";
+            doc.Info.Version = "v1";
+            doc.Info.Description = "Customer relationship marketing. Authenticate with 'Authorization: Bearer <API key>'; errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static void Configure(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.DictionaryKeyPolicy = null;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+
+    public static IEndpointRouteBuilder MapRapportApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        var api = app.MapGroup("/api/v1");
+        // Feature endpoint groups are mapped here, one MapXEndpoints() per feature.
+        api.MapApiKeyEndpoints();
+        return app;
+    }
+}
+
+/// <summary>Rejects declared bodies over the limit before anything reads them (Kestrel also enforces it on chunked bodies).</summary>
+internal static class BodyLimit
+{
+    public static IApplicationBuilder UseBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.ContentLength > ApiLimits.MaxRequestBodyBytes)
+        {
+            await ApiProblems.WriteAsync(context, 413, "too-large", "Request body too large",
+                $"The request body must be at most {ApiLimits.MaxRequestBodyBytes:N0} bytes.");
+            return;
+        }
+
+        await next(context);
+    });
+}

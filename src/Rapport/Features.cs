@@ -1,0 +1,17 @@
+using Rapport.Demo;
+using Rapport.Identity;
+using Rapport.Metrics;
+
+namespace Rapport;
+
+public static class Features
+{
+    /// <summary>Every feature's use cases, one <c>AddX()</c> per feature folder in Rapport.Core.</summary>
+    public static IServiceCollection AddRapportFeatures(this IServiceCollection services)
+    {
+        services.AddIdentityFeature();
+        services.AddDemo();
+        services.AddCustomerMetrics();
+        return services;
+    }
+}
