@@ -1,3 +1,4 @@
+using Rapport.Customers;
 using Rapport.Demo;
 using Rapport.Identity;
 using Rapport.Metrics;
@@ -12,6 +13,7 @@ public static class Features
         services.AddIdentityFeature();
         services.AddDemo();
         services.AddCustomerMetrics();
+        services.AddCustomers();
         return services;
     }
 }

@@ -44,6 +44,8 @@ public static class RapportApi
         var api = app.MapGroup("/api/v1");
         // Feature endpoint groups are mapped here, one MapXEndpoints() per feature.
         api.MapApiKeyEndpoints();
+        api.MapCustomerEndpoints();
+        api.MapCustomFieldEndpoints();
         return app;
     }
 }

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Common;
+using Rapport.Data;
+
+namespace Rapport.Customers;
+
+public sealed record Reference(long Id, string Name);
+
+/// <summary>A custom field value with its definition's label and type. <c>Value</c> is a string, number, boolean or yyyy-MM-dd date.</summary>
+public sealed record CustomFieldValueDetail(string Label, CustomFieldType Type, object? Value);
+
+public sealed record ExternalIdDetail(string Source, string ExternalId);
+
+/// <summary>Per-customer facts. Revenue counts transactions in the reporting currency only; instants are UTC.</summary>
+public sealed record CustomerMetricsDetail(
+    DateTimeOffset? FirstPurchaseAt,
+    DateTimeOffset? LastPurchaseAt,
+    int PurchaseCount,
+    decimal Revenue,
+    int InteractionCount,
+    DateTimeOffset? LastInteractionAt);
+
+/// <summary>
+/// A customer's full profile. <c>Version</c> is the ETag for updates. <c>CustomFields</c> maps each set field's key
+/// to its value, in the admin's field order; <c>Tags</c> are sorted.
+/// </summary>
+public sealed record CustomerDetail(
+    long Id,
+    string DisplayName,
+    string? FirstName,
+    string? LastName,
+    string? Email,
+    string? Phone,
+    string? Street,
+    string? City,
+    string? PostalCode,
+    string? Region,
+    string? Country,
+    DateOnly? BirthDate,
+    string? Language,
+    Reference? Company,
+    Reference? Owner,
+    IReadOnlyList<string> Tags,
+    IReadOnlyDictionary<string, CustomFieldValueDetail> CustomFields,
+    IReadOnlyList<ExternalIdDetail> ExternalIds,
+    CustomerMetricsDetail Metrics,
+    string Source,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    int Version);
+
+public sealed class GetCustomer(RapportDbContext db)
+{
+    public async Task<Result<CustomerDetail>> HandleAsync(long id, CancellationToken ct)
+    {
+        var row = await db.Customers.AsNoTracking()
+            .Where(c => c.Id == id)
+            .Select(c => new
+            {
+                Customer = c,
+                CompanyName = c.Company == null ? null : c.Company.Name,
+                OwnerName = c.Owner == null ? null : c.Owner.DisplayName,
+                Metrics = db.CustomerMetrics.FirstOrDefault(m => m.CustomerId == c.Id),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return Result<CustomerDetail>.NotFound($"There is no customer {id}.");
+        }
+
+        var tags = await db.CustomerTags.AsNoTracking().Where(t => t.CustomerId == id).Select(t => t.Tag).OrderBy(t => t).ToListAsync(ct);
+        var values = await db.CustomerFieldValues.AsNoTracking()
+            .Where(v => v.CustomerId == id)
+            .OrderBy(v => v.Field!.Position).ThenBy(v => v.Field!.Key)
+            .Select(v => new { v.Field!.Key, v.Field.Label, v.Field.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue })
+            .ToListAsync(ct);
+        var externalIds = await db.CustomerExternalIds.AsNoTracking()
+            .Where(x => x.CustomerId == id)
+            .OrderBy(x => x.Source).ThenBy(x => x.ExternalId)
+            .Select(x => new ExternalIdDetail(x.Source, x.ExternalId))
+            .ToListAsync(ct);
+
+        var c = row.Customer;
+        var m = row.Metrics;
+        var customFields = new Dictionary<string, CustomFieldValueDetail>(StringComparer.Ordinal);
+        foreach (var v in values)
+        {
+            customFields[v.Key] = new CustomFieldValueDetail(v.Label, v.Type,
+                CustomFieldValues.Typed(v.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue));
+        }
+
+        return Result<CustomerDetail>.Ok(new CustomerDetail(
+            c.Id,
+            CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id),
+            c.FirstName,
+            c.LastName,
+            c.Email,
+            c.Phone,
+            c.Street,
+            c.City,
+            c.PostalCode,
+            c.Region,
+            c.Country,
+            c.BirthDate,
+            c.Language,
+            c.CompanyId is { } companyId ? new Reference(companyId, row.CompanyName ?? "") : null,
+            c.OwnerId is { } ownerId ? new Reference(ownerId, row.OwnerName ?? "") : null,
+            tags,
+            customFields,
+            externalIds,
+            m is null
+                ? new CustomerMetricsDetail(null, null, 0, 0m, 0, null)
+                : new CustomerMetricsDetail(m.FirstPurchaseAt, m.LastPurchaseAt, m.PurchaseCount, m.Revenue, m.InteractionCount, m.LastInteractionAt),
+            c.Source,
+            c.CreatedAt,
+            c.UpdatedAt,
+            c.Version));
+    }
+}

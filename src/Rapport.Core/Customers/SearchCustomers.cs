@@ -1,0 +1,212 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Common;
+using Rapport.Data;
+
+namespace Rapport.Customers;
+
+/// <summary>
+/// <c>Q</c>: words that must all appear in the name or email (case and accents ignored); a complete email address
+/// finds exactly that email. <c>Tag</c>, <c>CompanyId</c>, <c>OwnerId</c> filter; <c>Sort</c> is one of
+/// <see cref="CustomerSort.Accepted"/> (default <c>name</c>); <c>Limit</c> 1..200 (default 50); <c>After</c> is the
+/// <c>next</c> cursor of the previous page.
+/// </summary>
+public sealed record SearchCustomersRequest(
+    string? Q = null,
+    string? Tag = null,
+    long? CompanyId = null,
+    long? OwnerId = null,
+    string? Sort = null,
+    int? Limit = null,
+    string? After = null);
+
+/// <summary>A customer in a list. Revenue is in the reporting currency; instants are UTC; tags are sorted.</summary>
+public sealed record CustomerRow(
+    long Id,
+    string DisplayName,
+    string? Email,
+    string? Phone,
+    string? City,
+    string? Country,
+    string? CompanyName,
+    IReadOnlyList<string> Tags,
+    int PurchaseCount,
+    decimal Revenue,
+    DateTimeOffset? LastPurchaseAt,
+    DateTimeOffset CreatedAt);
+
+public sealed class SearchCustomers(RapportDbContext db)
+{
+    /// <summary>At most this many words of <c>q</c> are used.</summary>
+    public const int MaxSearchWords = 8;
+    public const int MaxQueryLength = 200;
+
+    public async Task<Result<Page<CustomerRow>>> HandleAsync(SearchCustomersRequest request, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        Cursor.TryLimit(request.Limit, errors, out var limit);
+        if (!CustomerSort.TryParse(request.Sort, out var sort))
+        {
+            errors.Add("sort", $"Must be one of: {string.Join(", ", CustomerSort.Accepted)}.");
+        }
+
+        var q = Validate.Clean(request.Q);
+        Validate.MaxLength(errors, "q", q, MaxQueryLength);
+        var tag = Validate.Clean(request.Tag)?.ToLowerInvariant();
+        Validate.MaxLength(errors, "tag", tag, CustomerLimits.Tag);
+        var segment = 0;
+        object[]? after = null;
+        if (!string.IsNullOrEmpty(request.After))
+        {
+            if (errors.Any || !CustomerKeyset.TryDecode(request.After, sort, out segment, out after))
+            {
+                errors.Add("after", "Is not a cursor of this list (it must be the 'next' value of a page with the same sort); start again without it.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult<Page<CustomerRow>>();
+        }
+
+        var rows = Filtered(q, tag, request.CompanyId, request.OwnerId);
+        var segments = CustomerKeyset.SegmentsFor(sort.Field);
+        var hits = new List<(SearchHit Hit, int Segment)>(limit + 1);
+        var order = Enumerable.Range(0, segments.Count).ToList();
+        if (sort.Descending)
+        {
+            order.Reverse();
+        }
+
+        // Read segment after segment (starting at the cursor's) until the page and one extra row are found.
+        foreach (var s in order.SkipWhile(s => after is not null && s != segment))
+        {
+            var query = rows.Where(segments[s].Filter);
+            if (after is not null && s == segment)
+            {
+                query = query.Where(CustomerKeyset.After(segments[s], after, sort.Descending));
+            }
+
+            var found = await CustomerKeyset.Order(query, segments[s], sort.Descending)
+                .Take(limit + 1 - hits.Count)
+                .Select(r => new SearchHit(
+                    r.C.Id, r.C.FirstName, r.C.LastName, r.C.Email, r.C.EmailNormalized, r.C.Phone, r.C.City, r.C.Country,
+                    r.C.Company != null ? r.C.Company.Name : null,
+                    r.M.PurchaseCount, r.M.Revenue, r.M.LastPurchaseAt, r.C.CreatedAt))
+                .ToListAsync(ct);
+            hits.AddRange(found.Select(h => (h, s)));
+            if (hits.Count > limit)
+            {
+                break;
+            }
+        }
+
+        var page = hits.Take(limit).ToList();
+        string? next = null;
+        if (hits.Count > limit)
+        {
+            var (last, lastSegment) = page[^1];
+            var keys = segments[lastSegment].Keys.Select(k => k.FromHit(last)).ToList();
+            if (sort.Field == CustomerSortField.Revenue && !db.IsPostgres)
+            {
+                keys[0] = await ExactSqliteRevenueAsync(last.Id, ct);
+            }
+
+            next = CustomerKeyset.Encode(sort, lastSegment, keys);
+        }
+
+        var ids = page.Select(p => p.Hit.Id).ToList();
+        var tags = (await db.CustomerTags.AsNoTracking().Where(t => ids.Contains(t.CustomerId)).Select(t => new { t.CustomerId, t.Tag }).ToListAsync(ct))
+            .ToLookup(t => t.CustomerId, t => t.Tag);
+        var items = page.Select(p => p.Hit).Select(h => new CustomerRow(
+            h.Id,
+            CustomerNames.Display(h.FirstName, h.LastName, h.Email, h.Id),
+            h.Email,
+            h.Phone,
+            h.City,
+            h.Country,
+            h.CompanyName,
+            [.. tags[h.Id].Order(StringComparer.Ordinal)],
+            h.PurchaseCount,
+            h.Revenue,
+            h.LastPurchaseAt,
+            h.CreatedAt)).ToList();
+        return Result<Page<CustomerRow>>.Ok(new Page<CustomerRow>(items, next));
+    }
+
+    private IQueryable<SearchRow> Filtered(string? q, string? tag, long? companyId, long? ownerId)
+    {
+        // Inner join: every customer has a metrics row (CreateCustomer writes it; bulk loaders run RefreshAllAsync).
+        var rows = from c in db.Customers.AsNoTracking()
+                   join m in db.CustomerMetrics.AsNoTracking() on c.Id equals m.CustomerId
+                   select new SearchRow { C = c, M = m };
+        if (q is not null)
+        {
+            if (Validate.IsEmail(q))
+            {
+                // A whole address: the email_normalized index answers it directly.
+                var email = Validate.NormalizeEmail(q);
+                rows = rows.Where(r => r.C.EmailNormalized == email);
+            }
+            else
+            {
+                foreach (var word in Validate.Fold(q).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Take(MaxSearchWords))
+                {
+                    rows = rows.Where(r => r.C.SearchText.Contains(word));
+                }
+            }
+        }
+
+        if (tag is not null)
+        {
+            rows = rows.Where(r => db.CustomerTags.Any(t => t.CustomerId == r.C.Id && t.Tag == tag));
+        }
+
+        if (companyId is not null)
+        {
+            rows = rows.Where(r => r.C.CompanyId == companyId);
+        }
+
+        if (ownerId is not null)
+        {
+            rows = rows.Where(r => r.C.OwnerId == ownerId);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// SQLite keeps revenue as REAL, read back rounded to 4 decimals; a sum can sit a hair off its rounded value,
+    /// and a cursor holding the rounded value would skip or repeat rows tied with it. So the cursor gets a decimal
+    /// that converts back to exactly the stored double.
+    /// </summary>
+    private async Task<decimal> ExactSqliteRevenueAsync(long customerId, CancellationToken ct)
+    {
+        var stored = await db.Database.SqlQuery<double>($"SELECT revenue AS \"Value\" FROM customer_metrics WHERE customer_id = {customerId}").SingleAsync(ct);
+        return ExactDecimal(stored);
+    }
+
+    /// <summary>A decimal whose conversion to double gives back <paramref name="value"/> exactly.</summary>
+    internal static decimal ExactDecimal(double value)
+    {
+        var candidate = decimal.Parse(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        if ((double)candidate == value)
+        {
+            return candidate;
+        }
+
+        // decimal → double conversion may be off by one ulp: walk the last digits until it lands exactly.
+        var step = 1m / (decimal)Math.Pow(10, Math.Min(27, (int)candidate.Scale));
+        for (var i = 1; i <= 64; i++)
+        {
+            foreach (var c in new[] { candidate + (i * step), candidate - (i * step) })
+            {
+                if ((double)c == value)
+                {
+                    return c;
+                }
+            }
+        }
+
+        return candidate;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Rapport.Common;
+using Rapport.Customers;
+using Rapport.Identity;
+
+namespace Rapport.Api;
+
+/// <summary>
+/// <c>/api/v1/customers</c>: search, create, read, update with <c>ETag</c>/<c>If-Match</c>, delete, and the timeline.
+/// The ETag of a customer is its version in quotes (<c>"3"</c>).
+/// </summary>
+public static class CustomerEndpoints
+{
+    public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/customers").WithTags("Customers");
+
+        group.MapGet("/", async Task<Results<Ok<Page<CustomerRow>>, ProblemHttpResult>> (
+                string? q, string? tag, long? companyId, long? ownerId, string? sort, int? limit, string? after,
+                SearchCustomers search, CancellationToken ct) =>
+            {
+                var result = await search.HandleAsync(new SearchCustomersRequest(q, tag, companyId, ownerId, sort, limit, after), ct);
+                return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("Search customers by name, email, tag, company or owner; keyset-paginated")
+            .WithDescription("q: words matched in name and email, ignoring case and accents (a complete email address matches exactly). " +
+                "sort: name (default), -name, createdAt, -createdAt, revenue, -revenue, lastPurchase, -lastPurchase. " +
+                "limit: 1..200 (default 50). after: the 'next' cursor of the previous page.");
+
+        group.MapPost("/", async Task<Results<Created<CustomerDetail>, ProblemHttpResult>> (
+                CreateCustomerRequest body, CreateCustomer create, HttpResponse response, CancellationToken ct) =>
+            {
+                var result = await create.HandleAsync(body, CustomerSources.Api, ct);
+                if (!result.IsOk)
+                {
+                    return ApiProblems.From(result);
+                }
+
+                response.Headers.ETag = ETag(result.Value!.Version);
+                return TypedResults.Created($"/api/v1/customers/{result.Value.Id}", result.Value);
+            })
+            .RequireAuthorization(Policies.WriteCrm)
+            .WithSummary("Create a customer; the response carries its ETag");
+
+        group.MapGet("/{id:long}", async Task<Results<Ok<CustomerDetail>, ProblemHttpResult>> (
+                long id, GetCustomer get, HttpResponse response, CancellationToken ct) =>
+            {
+                var result = await get.HandleAsync(id, ct);
+                if (!result.IsOk)
+                {
+                    return ApiProblems.From(result);
+                }
+
+                response.Headers.ETag = ETag(result.Value!.Version);
+                return TypedResults.Ok(result.Value);
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("Read a customer's full profile with tags, custom fields, external ids and metrics; ETag is the version");
+
+        group.MapPatch("/{id:long}", async Task<Results<Ok<CustomerDetail>, ProblemHttpResult>> (
+                long id, UpdateCustomerRequest body, [FromHeader(Name = "If-Match")] string? ifMatch,
+                UpdateCustomer update, HttpResponse response, CancellationToken ct) =>
+            {
+                if (string.IsNullOrWhiteSpace(ifMatch))
+                {
+                    return ApiProblems.Problem(StatusCodes.Status428PreconditionRequired, "precondition-required", "If-Match required",
+                        "Send the customer's current ETag in If-Match (read it with GET first) so that concurrent edits are not lost.");
+                }
+
+                if (!TryParseIfMatch(ifMatch, out var version))
+                {
+                    return ApiProblems.Validation("If-Match", "Must be the ETag of the customer, e.g. \"3\", or *.");
+                }
+
+                var result = await update.HandleAsync(id, body, version, ct);
+                if (!result.IsOk)
+                {
+                    return ApiProblems.From(result);
+                }
+
+                response.Headers.ETag = ETag(result.Value!.Version);
+                return TypedResults.Ok(result.Value);
+            })
+            .RequireAuthorization(Policies.WriteCrm)
+            .WithSummary("Update some fields of a customer; requires If-Match with the current ETag")
+            .WithDescription("Only the fields present change; null clears a field. tags and externalIds replace the lists; " +
+                "customFields is merged by key (null clears a key). Missing If-Match: 428; stale: 412.");
+
+        group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (
+                long id, [FromHeader(Name = "If-Match")] string? ifMatch, DeleteCustomer delete, CancellationToken ct) =>
+            {
+                int? version = null;
+                if (!string.IsNullOrWhiteSpace(ifMatch) && !TryParseIfMatch(ifMatch, out version))
+                {
+                    return ApiProblems.Validation("If-Match", "Must be the ETag of the customer, e.g. \"3\", or *.");
+                }
+
+                var result = await delete.HandleAsync(id, version, ct);
+                return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
+            })
+            .RequireAuthorization(Policies.WriteCrm)
+            .WithSummary("Delete a customer with their history; If-Match is optional and checked when given");
+
+        group.MapGet("/{id:long}/timeline", async Task<Results<Ok<Page<TimelineItem>>, ProblemHttpResult>> (
+                long id, int? limit, string? after, GetTimeline timeline, CancellationToken ct) =>
+            {
+                var result = await timeline.HandleAsync(id, limit, after, ct);
+                return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("A customer's interactions and transactions, newest first; keyset-paginated");
+
+        return api;
+    }
+
+    public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>One strong entity tag (<c>"3"</c>) → its version; <c>*</c> → null (any version).</summary>
+    public static bool TryParseIfMatch(string header, out int? version)
+    {
+        version = null;
+        var value = header.Trim();
+        if (value == "*")
+        {
+            return true;
+        }
+
+        if (value.Length >= 3 && value[0] == '"' && value[^1] == '"' &&
+            int.TryParse(value.AsSpan(1, value.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            version = parsed;
+            return true;
+        }
+
+        return false;
+    }
+}
