@@ -1,4 +1,5 @@
 using Rapport.Customers;
+using Rapport.Dashboard;
 using Rapport.Demo;
 using Rapport.Identity;
 using Rapport.Metrics;
@@ -14,6 +15,8 @@ public static class Features
         services.AddDemo();
         services.AddCustomerMetrics();
         services.AddCustomers();
+        services.AddDashboard();
+        services.AddUserAdministration();
         return services;
     }
 }

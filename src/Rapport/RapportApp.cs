@@ -27,7 +27,11 @@ public static class RapportApp
         var app = builder.Build();
 
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Pages get a friendly HTML page for error status codes; the API keeps problem details.
+        app.UseWhen(ctx => IsApi(ctx.Request.Path), api => api.UseStatusCodePages());
+        app.UseWhen(ctx => !IsApi(ctx.Request.Path), html => html.UseStatusCodePagesWithReExecute("/error/{0}"));
+        // Routing runs after the status-code pages, so a re-executed request (/error/404) is routed again.
+        app.UseRouting();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -51,4 +55,6 @@ public static class RapportApp
         app.MapRazorPages();
         return app;
     }
+
+    private static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/health");
 }

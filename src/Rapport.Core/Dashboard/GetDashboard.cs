@@ -1,0 +1,131 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Rapport.Customers;
+using Rapport.Data;
+using Rapport.Metrics;
+
+namespace Rapport.Dashboard;
+
+/// <summary>Revenue and orders of one UTC day. Revenue counts only transactions in the reporting currency.</summary>
+public sealed record DailySales(DateOnly Day, decimal Revenue, int Orders);
+
+public sealed record NewestCustomer(long Id, string DisplayName, string? Email, string? City, string? Country, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The dashboard's figures over the window <c>[From, To]</c> (UTC days, both inclusive; <c>To</c> is today).
+/// Active customers purchased at least once in the window; revenue is in <c>Currency</c> (<c>Rapport:Currency</c>).
+/// </summary>
+public sealed record DashboardSummary(
+    int TotalCustomers,
+    int NewCustomers,
+    int ActiveCustomers,
+    decimal Revenue,
+    int Orders,
+    string Currency,
+    DateOnly From,
+    DateOnly To,
+    IReadOnlyList<DailySales> Days,
+    IReadOnlyList<NewestCustomer> Newest);
+
+/// <summary>
+/// Reads the dashboard in a handful of indexed queries. Sales are grouped by day in SQL (one row per day comes back,
+/// not one per transaction) through <see cref="DayOf"/>, the one place where SQLite and PostgreSQL differ.
+/// </summary>
+public sealed class GetDashboard(RapportDbContext db, IConfiguration configuration, TimeProvider clock)
+{
+    public const int WindowDays = 90;
+    public const int NewestCount = 8;
+
+    public async Task<DashboardSummary> HandleAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var from = today.AddDays(-(WindowDays - 1));
+        var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var until = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var currency = CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
+
+        var total = await db.Customers.CountAsync(ct);
+        var fresh = await db.Customers.CountAsync(c => c.CreatedAt >= since && c.CreatedAt < until, ct);
+        var active = await db.CustomerMetrics.CountAsync(m => m.LastPurchaseAt >= since, ct);
+        var newest = await db.Customers.AsNoTracking()
+            .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+            .Take(NewestCount)
+            .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email, c.City, c.Country, c.CreatedAt })
+            .ToListAsync(ct);
+
+        var sales = await SalesByDayAsync(since, until, currency, ct);
+        var days = new List<DailySales>(WindowDays);
+        for (var day = from; day <= today; day = day.AddDays(1))
+        {
+            days.Add(sales.TryGetValue(day, out var s) ? s : new DailySales(day, 0m, 0));
+        }
+
+        return new DashboardSummary(
+            total,
+            fresh,
+            active,
+            days.Sum(d => d.Revenue),
+            days.Sum(d => d.Orders),
+            currency,
+            from,
+            today,
+            days,
+            newest.Select(c => new NewestCustomer(c.Id, CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id), c.Email, c.City, c.Country, c.CreatedAt)).ToList());
+    }
+
+    /// <summary>The UTC calendar day of <c>occurred_at</c> as <c>yyyy-MM-dd</c> text, on each provider's storage.</summary>
+    internal static string DayOf(bool postgres, string column) => postgres
+        ? $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        : $"substr({column}, 1, 10)";
+
+    private async Task<Dictionary<DateOnly, DailySales>> SalesByDayAsync(DateTimeOffset since, DateTimeOffset until, string currency, CancellationToken ct)
+    {
+        var day = DayOf(db.IsPostgres, "occurred_at");
+        var sql = $"""
+            SELECT {day} AS day, COUNT(*) AS orders, SUM(CASE WHEN currency = @currency THEN total ELSE 0 END) AS revenue
+            FROM transactions
+            WHERE occurred_at >= @since AND occurred_at < @until
+            GROUP BY {day}
+            """;
+
+        var result = new Dictionary<DateOnly, DailySales>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            Add(command, "@currency", currency);
+            Add(command, "@since", DbValues.Instant(db, since));
+            Add(command, "@until", DbValues.Instant(db, until));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var date = DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var revenue = reader.IsDBNull(2) ? 0m : Math.Round(Convert.ToDecimal(reader.GetValue(2), CultureInfo.InvariantCulture), 2);
+                result[date] = new DailySales(date, revenue, Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return result;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
+
+public static class DashboardServices
+{
+    public static IServiceCollection AddDashboard(this IServiceCollection services) => services.AddScoped<GetDashboard>();
+}

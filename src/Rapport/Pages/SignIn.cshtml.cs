@@ -1,0 +1,58 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Rapport.Identity;
+
+namespace Rapport.Pages;
+
+/// <summary>Cookie sign-in for staff. One generic message for every failure, so the page does not reveal which emails exist.</summary>
+public sealed class SignInModel(SignIn signIn, TimeProvider clock) : PageModel
+{
+    public const string GenericFailure = "That email and password do not match an active account.";
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Email { get; private set; }
+    public string? Error { get; private set; }
+
+    public IActionResult OnGet() =>
+        User.GetUserId() is not null ? LocalRedirect(SafeReturnUrl()) : Page();
+
+    public async Task<IActionResult> OnPostAsync(string? email, string? password, CancellationToken ct)
+    {
+        Email = email;
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            Error = "Enter your email and password.";
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        var result = await signIn.HandleAsync(new SignInRequest(email, password), ct);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Succeeded:
+                await HttpContext.SignInAsync(Authentication.CookieScheme, Authentication.PrincipalFor(result.User!));
+                return LocalRedirect(SafeReturnUrl());
+            case SignInOutcome.LockedOut:
+                var minutes = Math.Max(1, (int)Math.Ceiling((result.LockedUntil!.Value - clock.GetUtcNow()).TotalMinutes));
+                Error = string.Create(CultureInfo.InvariantCulture,
+                    $"This account is locked after too many failed attempts; try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.");
+                break;
+            default:
+                Error = GenericFailure;
+                break;
+        }
+
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+
+    /// <summary>Only local paths: an absolute or protocol-relative URL would make the sign-in page an open redirect.</summary>
+    private string SafeReturnUrl() =>
+        !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) && !ReturnUrl.StartsWith("/signin", StringComparison.OrdinalIgnoreCase)
+            ? ReturnUrl
+            : "/";
+}
