@@ -2,6 +2,7 @@ using Rapport.Customers;
 using Rapport.Dashboard;
 using Rapport.Demo;
 using Rapport.Identity;
+using Rapport.Interactions;
 using Rapport.Metrics;
 
 namespace Rapport;
@@ -17,6 +18,7 @@ public static class Features
         services.AddCustomers();
         services.AddDashboard();
         services.AddUserAdministration();
+        services.AddInteractions();
         return services;
     }
 }

@@ -46,6 +46,7 @@ public static class RapportApi
         api.MapApiKeyEndpoints();
         api.MapCustomerEndpoints();
         api.MapCustomFieldEndpoints();
+        api.MapInteractionEndpoints();
         return app;
     }
 }

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Rapport.Interactions;
+
+public static class InteractionServices
+{
+    public static IServiceCollection AddInteractions(this IServiceCollection services)
+    {
+        services.AddScoped<LogInteraction>();
+        services.AddScoped<GetInteraction>();
+        services.AddScoped<ListInteractions>();
+        services.AddScoped<DeleteInteraction>();
+        return services;
+    }
+}
