@@ -149,9 +149,15 @@ public sealed class SearchCustomers(RapportDbContext db)
             }
             else
             {
-                foreach (var word in Validate.Fold(q).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Take(MaxSearchWords))
+                foreach (var word in q.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Take(MaxSearchWords))
                 {
-                    rows = rows.Where(r => r.C.SearchText.Contains(word));
+                    var folded = SearchFolding.Fold(word);
+                    var plain = Validate.Fold(word);
+                    // Rows written by code that folds with Validate.Fold alone keep their accents in search_text;
+                    // the second form still finds them when the query is typed with the same accents.
+                    rows = folded == plain
+                        ? rows.Where(r => r.C.SearchText.Contains(folded))
+                        : rows.Where(r => r.C.SearchText.Contains(folded) || r.C.SearchText.Contains(plain));
                 }
             }
         }
