@@ -4,6 +4,7 @@ using Rapport.Demo;
 using Rapport.Identity;
 using Rapport.Interactions;
 using Rapport.Metrics;
+using Rapport.Transactions;
 
 namespace Rapport;
 
@@ -19,6 +20,7 @@ public static class Features
         services.AddDashboard();
         services.AddUserAdministration();
         services.AddInteractions();
+        services.AddTransactions();
         return services;
     }
 }

@@ -47,6 +47,7 @@ public static class RapportApi
         api.MapCustomerEndpoints();
         api.MapCustomFieldEndpoints();
         api.MapInteractionEndpoints();
+        api.MapTransactionEndpoints();
         return app;
     }
 }
