@@ -4,6 +4,7 @@ using Rapport.Demo;
 using Rapport.Identity;
 using Rapport.Interactions;
 using Rapport.Metrics;
+using Rapport.Products;
 using Rapport.Transactions;
 
 namespace Rapport;
@@ -21,6 +22,7 @@ public static class Features
         services.AddUserAdministration();
         services.AddInteractions();
         services.AddTransactions();
+        services.AddProducts();
         return services;
     }
 }

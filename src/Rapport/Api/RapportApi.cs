@@ -48,6 +48,7 @@ public static class RapportApi
         api.MapCustomFieldEndpoints();
         api.MapInteractionEndpoints();
         api.MapTransactionEndpoints();
+        api.MapProductEndpoints();
         return app;
     }
 }

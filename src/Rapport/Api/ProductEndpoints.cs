@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Rapport.Common;
+using Rapport.Identity;
+using Rapport.Products;
+
+namespace Rapport.Api;
+
+public static class ProductEndpoints
+{
+    public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Policies.Read);
+
+        group.MapGet("/", async Task<Results<Ok<Page<ProductRow>>, ProblemHttpResult>> (
+                string? q, string? category, bool? active, string? kind, int? limit, string? after, SearchProducts search, CancellationToken ct) =>
+            {
+                var errors = new FieldErrors();
+                var parsedKind = ApiEnums.Parse<ProductKind>(kind, "kind", errors);
+                if (errors.Any)
+                {
+                    return ApiProblems.Validation(errors.ToDictionary());
+                }
+
+                var result = await search.HandleAsync(new SearchProductsQuery(q, category, active, parsedKind, limit, after), ct);
+                return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
+            })
+            .WithSummary("Search products by name or SKU (q), category, active and kind; sorted by name, keyset paging");
+
+        group.MapGet("/categories", async (ListCategories list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
+            .WithSummary("Product categories with the number of products in each");
+
+        group.MapPost("/", async Task<Results<Created<ProductDetail>, ProblemHttpResult>> (CreateProductRequest body, CreateProduct create, HttpResponse response, CancellationToken ct) =>
+            {
+                var result = await create.HandleAsync(body, ct);
+                if (!result.IsOk)
+                {
+                    return ApiProblems.From(result);
+                }
+
+                response.Headers.ETag = ETags.Of(result.Value!.Version);
+                return TypedResults.Created($"/api/v1/products/{result.Value.Id}", result.Value);
+            })
+            .RequireAuthorization(Policies.WriteCatalog)
+            .WithSummary("Create a product or service");
+
+        group.MapGet("/{id:long}", async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> (long id, GetProduct get, HttpResponse response, CancellationToken ct) =>
+            {
+                var result = await get.HandleAsync(id, ct);
+                if (!result.IsOk)
+                {
+                    return ApiProblems.From(result);
+                }
+
+                response.Headers.ETag = ETags.Of(result.Value!.Version);
+                return TypedResults.Ok(result.Value);
+            })
+            .WithSummary("Read a product; the ETag header is its version, for If-Match on PATCH");
+
+        group.MapPatch("/{id:long}", async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> (
+                long id, ProductChanges body, UpdateProduct update, [FromHeader(Name = "If-Match")] string? ifMatch, HttpResponse response, CancellationToken ct) =>
+            {
+                if (ETags.IfMatch(ifMatch, required: true, out var version) is { } problem)
+                {
+                    return problem;
+                }
+
+                var result = await update.HandleAsync(id, version, body, ct);
+                if (!result.IsOk)
+                {
+                    return ApiProblems.From(result);
+                }
+
+                response.Headers.ETag = ETags.Of(result.Value!.Version);
+                return TypedResults.Ok(result.Value);
+            })
+            .RequireAuthorization(Policies.WriteCatalog)
+            .WithSummary("Change some fields of a product (merge patch: absent keeps, null clears); requires If-Match");
+
+        group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, DeleteProduct delete, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+            {
+                if (ETags.IfMatch(ifMatch, required: false, out var version) is { } problem)
+                {
+                    return problem;
+                }
+
+                var result = await delete.HandleAsync(id, version, ct);
+                return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
+            })
+            .RequireAuthorization(Policies.WriteCatalog)
+            .WithSummary("Delete a product that no transaction uses (409 otherwise: deactivate it instead)");
+
+        return api;
+    }
+}
+
+/// <summary>
+/// ETags are a record's version in quotes (<c>"3"</c>), parsed the same way as for customers
+/// (<see cref="CustomerEndpoints.TryParseIfMatch"/>). Missing If-Match is 428 where required, <c>*</c> matches any
+/// version, a malformed one is 400, and a stale one is 412 (from the use case).
+/// </summary>
+internal static class ETags
+{
+    public static string Of(int version) => CustomerEndpoints.ETag(version);
+
+    /// <summary>Reads If-Match into the expected version (null for <c>*</c>, or for none when not required); a problem when missing or malformed.</summary>
+    public static ProblemHttpResult? IfMatch(string? ifMatch, bool required, out int? version)
+    {
+        version = null;
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return required
+                ? ApiProblems.Problem(StatusCodes.Status428PreconditionRequired, "precondition-required", "If-Match required",
+                    "Send If-Match with the ETag from your last read (GET), so that you do not overwrite changes you have not seen.")
+                : null;
+        }
+
+        return CustomerEndpoints.TryParseIfMatch(ifMatch, out version)
+            ? null
+            : ApiProblems.Validation("If-Match", "Must be one ETag as returned by this API, e.g. \"3\", or *.");
+    }
+}
