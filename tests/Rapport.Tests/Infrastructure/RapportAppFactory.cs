@@ -85,4 +85,69 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         return await action(scope.ServiceProvider.GetRequiredService<RapportDbContext>());
     }
+
+    /// <summary>A new staff user with a random password (through the real <see cref="AddUser"/> use case).</summary>
+    public async Task<TestUser> AddUserAsync(Role role)
+    {
+        var email = $"{Roles.Name(role)}.{Guid.NewGuid():N}@example.com";
+        var password = Passwords.Generate();
+        await using var scope = Services.CreateAsyncScope();
+        var added = await scope.ServiceProvider.GetRequiredService<AddUser>()
+            .HandleAsync(new AddUserRequest(email, role, password, $"Test {role}"), CancellationToken.None);
+        if (!added.IsOk)
+        {
+            throw new InvalidOperationException($"Could not add a test user: {added.Message}");
+        }
+
+        return new TestUser(added.Value!.Id, email, password, role);
+    }
+
+    /// <summary>A client signed in to the UI (cookie) as a new user of the given role, through the real sign-in page.</summary>
+    public async Task<HttpClient> SignedInAs(Role role) => await SignInAsync(await AddUserAsync(role));
+
+    /// <summary>A client signed in to the UI as <paramref name="user"/>; fails the test if the sign-in page refuses.</summary>
+    public async Task<HttpClient> SignInAsync(TestUser user)
+    {
+        var client = Anonymous();
+        var response = await PostSignInAsync(client, user.Email, user.Password);
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in as {user.Email} answered {(int)response.StatusCode}.");
+        }
+
+        return client;
+    }
+
+    /// <summary>Fills and posts the sign-in form as a browser would: GET /signin for the antiforgery token, then POST.</summary>
+    public static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string email, string password, string? returnUrl = null)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["password"] = password,
+            [AntiforgeryField] = await AntiforgeryTokenAsync(client, returnUrl is null ? "/signin" : $"/signin?ReturnUrl={Uri.EscapeDataString(returnUrl)}"),
+        };
+        if (returnUrl is not null)
+        {
+            form["returnUrl"] = returnUrl;
+        }
+
+        using var content = new FormUrlEncodedContent(form);
+        return await client.PostAsync("/signin", content);
+    }
+
+    public const string AntiforgeryField = "__RequestVerificationToken";
+
+    /// <summary>GETs a page and returns the antiforgery token of its first form (the client keeps the matching cookie).</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        return document.QuerySelector($"form input[name={AntiforgeryField}]")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"GET {path} ({(int)response.StatusCode}) has no form with an antiforgery token.");
+    }
 }
+
+/// <summary>A staff user made by <see cref="RapportAppFactory.AddUserAsync"/>, with the password it was given.</summary>
+public sealed record TestUser(long Id, string Email, string Password, Role Role);
