@@ -1,3 +1,4 @@
+using Rapport.Companies;
 using Rapport.Customers;
 using Rapport.Dashboard;
 using Rapport.Demo;
@@ -23,6 +24,7 @@ public static class Features
         services.AddInteractions();
         services.AddTransactions();
         services.AddProducts();
+        services.AddCompanies();
         return services;
     }
 }

@@ -49,6 +49,7 @@ public static class RapportApi
         api.MapInteractionEndpoints();
         api.MapTransactionEndpoints();
         api.MapProductEndpoints();
+        api.MapCompanyEndpoints();
         return app;
     }
 }
