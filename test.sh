@@ -80,7 +80,9 @@ run_suite() {
 
   record "$name" "$status" "$passed" "$failed" "$skipped" "$note"
   if [[ $skipped -gt 0 ]]; then
-    loud "$name: $skipped test(s) SKIPPED (see the reasons above)."
+    local reasons
+    reasons=$(grep -A3 'outcome="NotExecuted"' "$file" | grep -o '<Message>[^<]*' | sed 's/<Message>//' | sort | uniq -c)
+    loud "$name: $skipped test(s) SKIPPED. Reasons:" "$reasons"
   fi
 }
 
