@@ -48,6 +48,20 @@ public static class CompanyLimits
     public const int City = 100;
 }
 
+/// <summary>How company names are compared and searched.</summary>
+public static class CompanyNames
+{
+    /// <summary>
+    /// The value of <see cref="Company.NameNormalized"/>: lower case without accents ("Café Lumière" → "cafe lumiere"),
+    /// used for search, sorting and the duplicate-name check. Every writer of companies (API, UI, import, demo) must use it.
+    /// </summary>
+    public static string Normalize(string name)
+    {
+        var folded = SearchFolding.Fold(name);
+        return folded.Length <= CompanyLimits.Name ? folded : folded[..CompanyLimits.Name];
+    }
+}
+
 /// <summary>Field checks shared by creating and updating a company.</summary>
 internal static partial class CompanyRules
 {
@@ -61,13 +75,6 @@ internal static partial class CompanyRules
 
         TextRules.SingleLine(errors, "name", name, CompanyLimits.Name);
         return name;
-    }
-
-    /// <summary>Folded (lower case, no accents) for search and the duplicate-name check; see <see cref="SearchFolding"/>.</summary>
-    public static string Normalize(string name)
-    {
-        var folded = SearchFolding.Fold(name);
-        return folded.Length <= CompanyLimits.Name ? folded : folded[..CompanyLimits.Name];
     }
 
     /// <summary>A host name such as <c>acme.com</c>, stored lower case; international names in their xn-- form.</summary>

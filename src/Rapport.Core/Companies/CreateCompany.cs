@@ -38,7 +38,7 @@ public sealed class CreateCompany(RapportDbContext db, GetCompany get, ILogger<C
             return errors.ToResult<CompanyDetail>();
         }
 
-        company.NameNormalized = CompanyRules.Normalize(company.Name);
+        company.NameNormalized = CompanyNames.Normalize(company.Name);
         if (await NameTakenAsync(db, company.NameNormalized, null, ct) is { } existing)
         {
             return NameConflict(company.Name, existing);

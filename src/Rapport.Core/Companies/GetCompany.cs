@@ -16,12 +16,14 @@ public sealed class GetCompany(RapportDbContext db, CustomerMetricsUpdater metri
             return Result<CompanyDetail>.NotFound($"Company {id} does not exist.");
         }
 
-        var people = db.Customers.Where(c => c.CompanyId == id);
-        var customerCount = await people.CountAsync(ct);
-        var totals = await db.CustomerMetrics.AsNoTracking()
-            .Where(m => people.Any(c => c.Id == m.CustomerId))
-            .GroupBy(_ => 1)
-            .Select(g => new { Purchases = g.Sum(m => m.PurchaseCount), Revenue = g.Sum(m => m.Revenue) })
+        var customerCount = await db.Customers.CountAsync(c => c.CompanyId == id, ct);
+        // From the company's people (index on company_id) to their metrics rows (primary key): never a scan of all metrics.
+        var totals = await (
+                from c in db.Customers.AsNoTracking()
+                where c.CompanyId == id
+                join m in db.CustomerMetrics.AsNoTracking() on c.Id equals m.CustomerId
+                group m by 1 into g
+                select new { Purchases = g.Sum(m => m.PurchaseCount), Revenue = g.Sum(m => m.Revenue) })
             .SingleOrDefaultAsync(ct);
 
         return Result<CompanyDetail>.Ok(new CompanyDetail(

@@ -83,7 +83,7 @@ public sealed class UpdateCompany(RapportDbContext db, GetCompany get, ILogger<U
             return errors.ToResult<CompanyDetail>();
         }
 
-        company.NameNormalized = CompanyRules.Normalize(company.Name);
+        company.NameNormalized = CompanyNames.Normalize(company.Name);
         if (db.Entry(company).Property(c => c.NameNormalized).IsModified &&
             await CreateCompany.NameTakenAsync(db, company.NameNormalized, id, ct) is { } existing)
         {
