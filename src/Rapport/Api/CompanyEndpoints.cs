@@ -17,7 +17,8 @@ public static class CompanyEndpoints
                 var result = await search.HandleAsync(new SearchCompaniesQuery(q, limit, after), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .WithSummary("Search companies by name (q, ignoring case and accents); sorted by name, keyset paging");
+            .WithSummary("Search companies by name (q, ignoring case and accents); sorted by name, keyset paging")
+            .WithDescription("limit: 1..200 (default 50). after: the 'next' cursor of the previous page, unchanged.");
 
         group.MapPost("/", async Task<Results<Created<CompanyDetail>, ProblemHttpResult>> (CreateCompanyRequest body, CreateCompany create, HttpResponse response, CancellationToken ct) =>
             {
@@ -85,7 +86,8 @@ public static class CompanyEndpoints
                 var result = await list.HandleAsync(new ListCompanyCustomersQuery(id, limit, after), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .WithSummary("The people of a company, by name, with their purchase figures; keyset paging");
+            .WithSummary("The people of a company, by name, with their purchase figures; keyset paging")
+            .WithDescription("Sorted by last name, first name (ignoring letter case), then id. " + "limit: 1..200 (default 50). after: the 'next' cursor of the previous page, unchanged.");
 
         return api;
     }

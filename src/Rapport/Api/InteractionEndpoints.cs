@@ -39,7 +39,10 @@ public static class InteractionEndpoints
                 var result = await list.HandleAsync(new ListInteractionsQuery(customerId, parsedChannel, parsedType, limit, after), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .WithSummary("List interactions, newest first (filter by customerId, channel, type; keyset paging with limit and after)");
+            .WithSummary("List interactions, newest first (filter by customerId, channel, type; keyset paging with limit and after)")
+            .WithDescription("Sorted by occurredAt, then id, both descending. customerId: a customer that does not exist is a 400. " +
+                "channel: email, phone, sms, web, inPerson, social, chat, post, other. type: note, call, meeting, email, message, visit, " +
+                "enquiry, support, complaint, feedback, other. " + "limit: 1..200 (default 50). after: the 'next' cursor of the previous page, unchanged.");
 
         group.MapPost("/", async Task<Results<Created<InteractionDetail>, ProblemHttpResult>> (LogInteractionBody body, LogInteraction log, CancellationToken ct) =>
             {
@@ -54,7 +57,9 @@ public static class InteractionEndpoints
                 return result.IsOk ? TypedResults.Created($"/api/v1/interactions/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
             .RequireAuthorization(Policies.WriteCrm)
-            .WithSummary("Log an interaction (a call, meeting, email, note, …) with a customer");
+            .WithSummary("Log an interaction (a call, meeting, email, note, …) with a customer")
+            .WithDescription("type is required. A note (type note) is internal, on channel other, and needs notes; other types need " +
+                "channel and direction. occurredAt defaults to now and may be at most one day ahead. Refreshes the customer's metrics.");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<InteractionDetail>, ProblemHttpResult>> (long id, GetInteraction get, CancellationToken ct) =>
             {

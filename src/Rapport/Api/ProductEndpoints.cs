@@ -25,7 +25,9 @@ public static class ProductEndpoints
                 var result = await search.HandleAsync(new SearchProductsQuery(q, category, active, parsedKind, limit, after), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .WithSummary("Search products by name or SKU (q), category, active and kind; sorted by name, keyset paging");
+            .WithSummary("Search products by name or SKU (q), category, active and kind; sorted by name, keyset paging")
+            .WithDescription("q: part of the name or SKU, ignoring letter case. category: exact, see /products/categories. " +
+                "kind: product or service. " + "limit: 1..200 (default 50). after: the 'next' cursor of the previous page, unchanged.");
 
         group.MapGet("/categories", async (ListCategories list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
             .WithSummary("Product categories with the number of products in each");

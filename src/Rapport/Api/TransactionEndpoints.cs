@@ -30,7 +30,8 @@ public static class TransactionEndpoints
                 var result = await list.HandleAsync(new ListTransactionsQuery(customerId, limit, after), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .WithSummary("List transactions, newest first (filter by customerId; keyset paging with limit and after)");
+            .WithSummary("List transactions, newest first (filter by customerId; keyset paging with limit and after)")
+            .WithDescription("Sorted by occurredAt, then id, both descending; rows carry lineCount, GET /{id} has the lines. " + "limit: 1..200 (default 50). after: the 'next' cursor of the previous page, unchanged.");
 
         group.MapPost("/", async Task<Results<Created<TransactionDetail>, ProblemHttpResult>> (RecordTransactionBody body, RecordTransaction record, CancellationToken ct) =>
             {
@@ -64,7 +65,10 @@ public static class TransactionEndpoints
                 return result.IsOk ? TypedResults.Created($"/api/v1/transactions/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
             .RequireAuthorization(Policies.WriteCrm)
-            .WithSummary("Record a transaction (an order) with its line items; a repeated externalId for the customer is a 409");
+            .WithSummary("Record a transaction (an order) with its line items; a repeated externalId for the customer is a 409")
+            .WithDescription("total defaults to the sum of the line amounts (quantity × unitPrice); when both are sent they may differ " +
+                "(tax, shipping, discounts) and total is what counts as revenue. currency: ISO 4217, defaults to the reporting currency. " +
+                "A line names a product by productId or sku (a known SKU links the product) or only has a description.");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<TransactionDetail>, ProblemHttpResult>> (long id, GetTransaction get, CancellationToken ct) =>
             {

@@ -256,6 +256,19 @@ public sealed class CompanyTests(RapportAppFactory app) : IClassFixture<RapportA
     }
 
     [Fact]
+    public async Task Bad_if_match_on_delete_and_bad_people_queries_are_400()
+    {
+        var id = await CreateAsync("Guarded Co");
+        var person = await app.CustomerAsync("Gus", "Guarded", id);
+        var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/companies/{id}");
+        request.Headers.TryAddWithoutValidation("If-Match", "\"one\"");
+        await (await _sales.SendAsync(request)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "If-Match");
+        await (await _sales.GetAsync($"/api/v1/companies/{id}/customers?limit=0")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "limit");
+        await (await _sales.GetAsync($"/api/v1/companies/{id}/customers?limit=x")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "limit");
+        (await app.WithDbAsync(db => db.Customers.Where(c => c.Id == person).Select(c => c.CompanyId).SingleAsync())).Should().Be(id);
+    }
+
+    [Fact]
     public async Task Unknown_ids_are_404()
     {
         await (await _sales.GetAsync("/api/v1/companies/424242")).ShouldBeProblemAsync(HttpStatusCode.NotFound);

@@ -276,6 +276,16 @@ public sealed class ProductTests(RapportAppFactory app) : IClassFixture<RapportA
     }
 
     [Fact]
+    public async Task A_malformed_if_match_on_delete_is_a_400_and_deletes_nothing()
+    {
+        var id = await CreateAsync("ETAG-DEL", "Kept", null);
+        var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/products/{id}");
+        request.Headers.TryAddWithoutValidation("If-Match", "version one");
+        await (await _marketing.SendAsync(request)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "If-Match");
+        (await app.WithDbAsync(db => db.Products.AnyAsync(p => p.Id == id))).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Unknown_ids_are_404()
     {
         await (await _marketing.GetAsync("/api/v1/products/424242")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
