@@ -1,1 +1,3 @@
-class P { static void Main() {} }
+using Rapport.Bench;
+
+return await BenchApp.RunAsync(args);

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+
+namespace Rapport.Bench;
+
+/// <summary>
+/// The reference for bulk writes: the rows a run produced, exported to CSV (not timed), then loaded into a fresh
+/// database with the same migrated schema (same tables and indexes) by the database's own bulk tool, timed:
+/// <c>sqlite3 .import --csv</c> with the same page cache and synchronous settings as the demo writer, or
+/// <c>psql \copy ... FROM (FORMAT csv)</c>.
+/// </summary>
+internal static class RawImport
+{
+    /// <summary>Tables in foreign-key order (PostgreSQL checks them during \copy).</summary>
+    public static readonly string[] Tables =
+    [
+        "users", "companies", "products", "custom_fields", "customers", "customer_tags", "customer_field_values",
+        "customer_external_ids", "transactions", "transaction_lines", "interactions", "customer_metrics",
+    ];
+
+    public static async Task ExportAsync(BenchDatabase source, string folder, CancellationToken ct)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var table in Tables)
+        {
+            var file = Path.Combine(folder, $"{table}.csv");
+            if (source.Database.IsPostgres)
+            {
+                await PsqlAsync(source, $"\\copy (SELECT * FROM {table}) TO '{file}' WITH (FORMAT csv)", ct);
+            }
+            else
+            {
+                await RunAsync("sqlite3", ["-csv", source.SqlitePath!, $".once {file}", $"SELECT * FROM {table}"], stdin: null, ct);
+            }
+        }
+    }
+
+    /// <summary>Loads the CSV files into <paramref name="target"/>; returns the time the bulk tool took.</summary>
+    public static async Task<TimeSpan> ImportAsync(BenchDatabase target, string folder, CancellationToken ct)
+    {
+        var script = new StringBuilder();
+        if (target.Database.IsPostgres)
+        {
+            foreach (var table in Tables)
+            {
+                script.AppendLine(CultureInfo.InvariantCulture, $"\\copy {table} FROM '{Path.Combine(folder, table + ".csv")}' WITH (FORMAT csv)");
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            await PsqlAsync(target, script.ToString(), ct);
+            return stopwatch.Elapsed;
+        }
+        else
+        {
+            // Same connection settings as the demo writer: WAL (set by the migrator), synchronous=NORMAL, a 256 MB page cache.
+            script.AppendLine("PRAGMA synchronous=NORMAL;");
+            script.AppendLine("PRAGMA cache_size=-262144;");
+            foreach (var table in Tables)
+            {
+                script.AppendLine(CultureInfo.InvariantCulture, $".import --csv {Path.Combine(folder, table + ".csv")} {table}");
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            await RunAsync("sqlite3", [target.SqlitePath!], script.ToString(), ct);
+            return stopwatch.Elapsed;
+        }
+    }
+
+    private static Task PsqlAsync(BenchDatabase database, string commands, CancellationToken ct)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(database.Database.ConnectionString);
+        var args = new List<string> { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cs.Host ?? "127.0.0.1", "-p", cs.Port.ToString(CultureInfo.InvariantCulture), "-U", cs.Username ?? "postgres", "-d", cs.Database! };
+        return RunAsync("psql", args, commands, ct, cs.Password);
+    }
+
+    private static async Task RunAsync(string program, IEnumerable<string> args, string? stdin, CancellationToken ct, string? pgPassword = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = stdin is not null,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (pgPassword is not null)
+        {
+            start.Environment["PGPASSWORD"] = pgPassword;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin.AsMemory(), ct);
+            process.StandardInput.Close();
+        }
+
+        await process.WaitForExitAsync(ct);
+        var errors = await stderr;
+        await stdout;
+        if (process.ExitCode != 0 || errors.Length > 0)
+        {
+            throw new InvalidOperationException($"{program} failed (exit {process.ExitCode}): {errors.Trim()}");
+        }
+    }
+}
