@@ -105,6 +105,7 @@ public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, TimePro
         // Tags, custom fields and external ids live in other tables; touching the customer row makes the
         // stamping interceptor bump Version and UpdatedAt for those changes too.
         customer.UpdatedAt = clock.GetUtcNow();
+        db.Entry(customer).Property(c => c.UpdatedAt).IsModified = true;
         try
         {
             await db.SaveChangesAsync(ct);
