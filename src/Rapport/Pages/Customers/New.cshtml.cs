@@ -5,7 +5,7 @@ using Rapport.Identity;
 
 namespace Rapport.Pages.Customers;
 
-public sealed class NewModel(CreateCustomer create, ListUsers users) : PageModel
+public sealed class NewModel(CreateCustomer create, ListUsers users, Rapport.Companies.GetCompany getCompany) : PageModel
 {
     [BindProperty]
     public CustomerForm Form { get; set; } = new();
@@ -13,7 +13,10 @@ public sealed class NewModel(CreateCustomer create, ListUsers users) : PageModel
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = Common.FieldErrors.None;
     public IReadOnlyList<UserRow> Owners { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    /// <summary>The company the new person joins, when the form was opened from a company's page.</summary>
+    public string? CompanyName { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(long? companyId, CancellationToken ct)
     {
         if (!User.Can(Policies.WriteCrm))
         {
@@ -21,7 +24,8 @@ public sealed class NewModel(CreateCustomer create, ListUsers users) : PageModel
         }
 
         Form.OwnerId = User.GetUserId();
-        Owners = await ActiveOwnersAsync(ct);
+        Form.CompanyId = companyId;
+        await LoadChoicesAsync(ct);
         return Page();
     }
 
@@ -50,13 +54,21 @@ public sealed class NewModel(CreateCustomer create, ListUsers users) : PageModel
             Errors = errors.ToDictionary();
         }
 
-        Owners = await ActiveOwnersAsync(ct);
+        await LoadChoicesAsync(ct);
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
     }
 
-    private async Task<IReadOnlyList<UserRow>> ActiveOwnersAsync(CancellationToken ct) =>
-        (await users.HandleAsync(ct)).Where(u => !u.Disabled).OrderBy(u => u.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
+    private async Task LoadChoicesAsync(CancellationToken ct)
+    {
+        Owners = (await users.HandleAsync(ct)).Where(u => !u.Disabled).OrderBy(u => u.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
+        if (Form.CompanyId is { } id)
+        {
+            var company = await getCompany.HandleAsync(id, ct);
+            CompanyName = company.IsOk ? company.Value!.Name : null;
+            Form.CompanyId = company.IsOk ? id : null;
+        }
+    }
 }
 
 /// <summary>The create form's fields as the browser posts them: text, with the date and tags parsed here.</summary>
