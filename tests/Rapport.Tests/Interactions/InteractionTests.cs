@@ -109,6 +109,23 @@ public sealed class InteractionTests(RapportAppFactory app) : IClassFixture<Rapp
     }
 
     [Fact]
+    public async Task Instants_are_kept_to_the_microsecond_so_writes_and_reads_agree()
+    {
+        var customerId = await app.CustomerAsync();
+        var response = await _sales.PostAsync("/api/v1/interactions", ActivityKit.Json(
+            $$"""{"customerId": {{customerId}}, "type": "call", "channel": "phone", "direction": "inbound", "occurredAt": "2026-06-14T09:30:00.1234567+02:00"}"""));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var body = await response.ReadJsonAsync();
+        var written = body.GetProperty("occurredAt").GetDateTimeOffset();
+        var id = body.GetProperty("id").GetInt64();
+        var read = (await (await _sales.GetAsync($"/api/v1/interactions/{id}")).ReadJsonAsync()).GetProperty("occurredAt").GetDateTimeOffset();
+        written.Should().Be(new DateTimeOffset(2026, 6, 14, 7, 30, 0, TimeSpan.Zero).AddTicks(1_234_560));
+        read.Should().Be(written);
+        read.Offset.Should().Be(TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task Logging_and_deleting_keep_the_customer_metrics_current()
     {
         var customerId = await app.CustomerAsync();
