@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Common;
 using Rapport.Data;
+using Rapport.Metrics;
 
 namespace Rapport.Customers;
 
@@ -68,7 +70,6 @@ public sealed class SearchCustomers(RapportDbContext db)
             return errors.ToResult<Page<CustomerRow>>();
         }
 
-        var rows = Filtered(q, tag, request.CompanyId, request.OwnerId);
         var segments = CustomerKeyset.SegmentsFor(sort.Field);
         var hits = new List<(SearchHit Hit, int Segment)>(limit + 1);
         var order = Enumerable.Range(0, segments.Count).ToList();
@@ -80,10 +81,13 @@ public sealed class SearchCustomers(RapportDbContext db)
         // Read segment after segment (starting at the cursor's) until the page and one extra row are found.
         foreach (var s in order.SkipWhile(s => after is not null && s != segment))
         {
-            var query = rows.Where(segments[s].Filter);
-            if (after is not null && s == segment)
+            var atCursor = after is not null && s == segment;
+            var sqliteRevenue = atCursor && sort.Field == CustomerSortField.Revenue && !db.IsPostgres;
+            var query = Filtered(sqliteRevenue ? SqliteRevenueAfter(after!, sort.Descending) : db.CustomerMetrics, q, tag, request.CompanyId, request.OwnerId)
+                .Where(segments[s].Filter);
+            if (atCursor && !sqliteRevenue)
             {
-                query = query.Where(CustomerKeyset.After(segments[s], after, sort.Descending));
+                query = query.Where(CustomerKeyset.After(segments[s], after!, sort.Descending));
             }
 
             var found = await CustomerKeyset.Order(query, segments[s], sort.Descending)
@@ -133,11 +137,11 @@ public sealed class SearchCustomers(RapportDbContext db)
         return Result<Page<CustomerRow>>.Ok(new Page<CustomerRow>(items, next));
     }
 
-    private IQueryable<SearchRow> Filtered(string? q, string? tag, long? companyId, long? ownerId)
+    private IQueryable<SearchRow> Filtered(IQueryable<CustomerMetrics> metrics, string? q, string? tag, long? companyId, long? ownerId)
     {
         // Inner join: every customer has a metrics row (CreateCustomer writes it; bulk loaders run RefreshAllAsync).
         var rows = from c in db.Customers.AsNoTracking()
-                   join m in db.CustomerMetrics.AsNoTracking() on c.Id equals m.CustomerId
+                   join m in metrics.AsNoTracking() on c.Id equals m.CustomerId
                    select new SearchRow { C = c, M = m };
         if (q is not null)
         {
@@ -181,38 +185,33 @@ public sealed class SearchCustomers(RapportDbContext db)
     }
 
     /// <summary>
-    /// SQLite keeps revenue as REAL, read back rounded to 4 decimals; a sum can sit a hair off its rounded value,
-    /// and a cursor holding the rounded value would skip or repeat rows tied with it. So the cursor gets a decimal
-    /// that converts back to exactly the stored double.
+    /// SQLite keeps revenue as REAL, read back rounded to 4 decimals, and a sum can sit a hair off its rounded value
+    /// (0.1 + 0.2). A cursor holding the rounded value would skip or repeat rows tied with it, so the cursor holds
+    /// the stored double's exact digits instead.
     /// </summary>
     private async Task<decimal> ExactSqliteRevenueAsync(long customerId, CancellationToken ct)
     {
         var stored = await db.Database.SqlQuery<double>($"SELECT revenue AS \"Value\" FROM customer_metrics WHERE customer_id = {customerId}").SingleAsync(ct);
-        return ExactDecimal(stored);
+        return RoundTripDecimal(stored);
     }
 
-    /// <summary>A decimal whose conversion to double gives back <paramref name="value"/> exactly.</summary>
-    internal static decimal ExactDecimal(double value)
+    /// <summary>
+    /// The revenue keyset condition on SQLite, compared in SQL against the cursor's double as a REAL parameter:
+    /// EF would send the decimal through the decimal → double conversion, which cannot reach every double.
+    /// </summary>
+    private IQueryable<CustomerMetrics> SqliteRevenueAfter(object[] after, bool descending)
     {
-        var candidate = decimal.Parse(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
-        if ((double)candidate == value)
-        {
-            return candidate;
-        }
-
-        // decimal → double conversion may be off by one ulp: walk the last digits until it lands exactly.
-        var step = 1m / (decimal)Math.Pow(10, Math.Min(27, (int)candidate.Scale));
-        for (var i = 1; i <= 64; i++)
-        {
-            foreach (var c in new[] { candidate + (i * step), candidate - (i * step) })
-            {
-                if ((double)c == value)
-                {
-                    return c;
-                }
-            }
-        }
-
-        return candidate;
+        var revenue = ToDouble((decimal)after[0]);
+        var id = (long)after[1];
+        return descending
+            ? db.CustomerMetrics.FromSql($"SELECT * FROM customer_metrics WHERE revenue <= {revenue} AND (revenue < {revenue} OR customer_id < {id})")
+            : db.CustomerMetrics.FromSql($"SELECT * FROM customer_metrics WHERE revenue >= {revenue} AND (revenue > {revenue} OR customer_id > {id})");
     }
+
+    /// <summary>The double's shortest round-trip digits as a decimal: <see cref="ToDouble"/> gives the very same double back.</summary>
+    internal static decimal RoundTripDecimal(double value) =>
+        decimal.Parse(value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>Parses the decimal's digits as a double (correctly rounded, unlike the decimal → double conversion).</summary>
+    internal static double ToDouble(decimal value) => double.Parse(value.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
 }
