@@ -96,6 +96,25 @@ public sealed class ProductTests(RapportAppFactory app) : IClassFixture<RapportA
     }
 
     [Fact]
+    public async Task Concurrent_updates_with_the_same_etag_let_exactly_one_win()
+    {
+        var id = await CreateAsync("RACE-P", "Race product", null);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/products/{id}") { Content = JsonContent.Create(new { name = $"Writer {i}" }) };
+            request.Headers.IfMatch.ParseAdd("\"1\"");
+            return app.ClientAs(Role.Marketing).SendAsync(request);
+        }));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(1);
+        responses.Where(r => r.StatusCode != HttpStatusCode.OK).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.PreconditionFailed);
+        var winner = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).ReadJsonAsync();
+        var stored = await GetAsync(id);
+        stored.GetProperty("version").GetInt32().Should().Be(2);
+        stored.GetProperty("name").GetString().Should().Be(winner.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_product_in_use_is_deactivated_not_deleted()
     {
         var used = await CreateAsync("USED-1", "Used product", null);
