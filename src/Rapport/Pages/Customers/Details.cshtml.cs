@@ -51,7 +51,7 @@ public sealed class DetailsModel(
         Customer = customer.Value!;
         CustomFields = await listCustomFields.HandleAsync(ct);
         Timeline = (await getTimeline.HandleAsync(id, TimelinePageSize, null, ct)).Value!;
-        Interaction = InteractionForm.Default(Now);
+        Interaction = InteractionForm.Default();
         return Page();
     }
 
@@ -257,7 +257,7 @@ public sealed class DetailsModel(
 
         Customer = customer.Value!;
         Timeline = (await getTimeline.HandleAsync(id, TimelinePageSize, null, ct)).Value!;
-        Interaction = InteractionForm.Default(Now);
+        Interaction = InteractionForm.Default();
         return Partial("_ActivityAdded", this);
     }
 
@@ -442,12 +442,12 @@ public sealed class InteractionForm
     public string? Notes { get; set; }
     public string? OccurredAt { get; set; }
 
-    public static InteractionForm Default(DateTimeOffset now) => new()
+    /// <summary>A call made just now; an empty time means "now" to the use case.</summary>
+    public static InteractionForm Default() => new()
     {
         Channel = "phone",
         Direction = "outbound",
         Type = "call",
-        OccurredAt = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture),
     };
 
     public LogInteractionRequest ToRequest(long customerId, long? userId, FieldErrors errors) => new(
