@@ -35,6 +35,37 @@ public static partial class ApiProblems
     public static ProblemHttpResult NotFound(string detail) =>
         Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
 
+    /// <summary>
+    /// Problems the framework writes itself (status-code pages: 404 of an unknown route, 405, 415, …) get the same
+    /// stable types and a human sentence as ours.
+    /// </summary>
+    public static void UseStableType(ProblemDetails problem)
+    {
+        if (problem.Type is not null && !problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        (string Slug, string Detail) known = problem.Status switch
+        {
+            400 => ("malformed-request", "The request could not be read."),
+            401 => ("unauthorized", "Authentication required."),
+            403 => ("forbidden", "Your role does not allow this action."),
+            404 => ("not-found", "There is nothing at this address."),
+            405 => ("method-not-allowed", "This address does not accept that HTTP method."),
+            406 => ("not-acceptable", "This address answers with JSON (application/json or application/problem+json)."),
+            409 => ("conflict", "The request conflicts with the current state."),
+            412 => ("precondition-failed", "The resource changed since you read it."),
+            413 => ("too-large", $"The request body must be at most {ApiLimits.MaxRequestBodyBytes:N0} bytes."),
+            415 => ("unsupported-media-type", "Send the body as application/json."),
+            428 => ("precondition-required", "Send If-Match with the ETag you read."),
+            429 => ("too-many-requests", "Too many requests; retry after the time in Retry-After."),
+            _ => ("internal", "Something went wrong on our side. The error has been logged with this request's trace id."),
+        };
+        problem.Type = Type(known.Slug);
+        problem.Detail ??= known.Detail;
+    }
+
     /// <summary>Turns a failed use-case result into its problem response.</summary>
     public static ProblemHttpResult From<T>(Result<T> result) => result.Kind switch
     {

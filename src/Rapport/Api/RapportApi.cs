@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Rapport.Api;
 
@@ -16,16 +17,21 @@ public static class RapportApi
         {
             ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            ApiProblems.UseStableType(ctx.ProblemDetails);
         });
         services.AddExceptionHandler<ApiProblems.BadRequestHandler>();
         services.AddExceptionHandler<ApiProblems.UnexpectedHandler>();
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi("v1", o =>
         {
-            doc.Info.Title = "Rapport API";
-            doc.Info.Version = "v1";
-            doc.Info.Description = "Customer relationship marketing. Authenticate with 'Authorization: Bearer <API key>'; errors are RFC 9457 problem details.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info.Title = "Rapport API";
+                doc.Info.Version = "v1";
+                doc.Info.Description = "Customer relationship marketing. Authenticate with 'Authorization: Bearer <API key>'; errors are RFC 9457 problem details.";
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer(OptionalSchema.TransformAsync);
+        });
         return services;
     }
 
@@ -36,6 +42,8 @@ public static class RapportApi
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // A number sent as a string ("total": "12") is a wrong type, not something to guess at.
+        json.NumberHandling = JsonNumberHandling.Strict;
     }
 
     public static IEndpointRouteBuilder MapRapportApi(this IEndpointRouteBuilder app)
@@ -51,6 +59,32 @@ public static class RapportApi
         api.MapProductEndpoints();
         api.MapCompanyEndpoints();
         return app;
+    }
+}
+
+/// <summary>
+/// <c>Optional&lt;T&gt;</c> (partial-update fields) has its own JSON converter, so the generator sees an opaque type;
+/// describe it as the <c>T</c> it carries on the wire.
+/// </summary>
+internal static class OptionalSchema
+{
+    public static async Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(Rapport.Customers.Optional<>))
+        {
+            return;
+        }
+
+        var inner = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, ct);
+        schema.Type = inner.Type | JsonSchemaType.Null;
+        schema.Format = inner.Format;
+        schema.Items = inner.Items;
+        schema.Properties = inner.Properties;
+        schema.AdditionalProperties = inner.AdditionalProperties;
+        schema.Enum = inner.Enum;
+        schema.Pattern = inner.Pattern;
+        schema.Description = "Omit to leave unchanged; null clears.";
     }
 }
 
