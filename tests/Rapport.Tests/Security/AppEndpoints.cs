@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.StaticAssets;
@@ -29,6 +30,14 @@ internal sealed record AppEndpoint(RouteEndpoint Endpoint, EndpointKind Kind, st
     public bool AllowsAnonymous => Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
 
     public IReadOnlyList<string?> Policies => Endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToList();
+
+    /// <summary>For pages, the names of the handlers for <paramref name="method"/> (null is the unnamed <c>OnPost</c>).</summary>
+    public IReadOnlyList<string?> PageHandlers(string method) =>
+        Endpoint.Metadata.GetMetadata<CompiledPageActionDescriptor>()?.HandlerMethods
+            .Where(h => string.Equals(h.HttpMethod, method, StringComparison.OrdinalIgnoreCase))
+            .Select(h => h.Name)
+            .Distinct()
+            .ToList() ?? [];
 
     public override string ToString() => Kind == EndpointKind.Page ? $"page {PagePath} ({Pattern})" : $"{string.Join("|", Methods)} {Pattern}";
 }
@@ -72,7 +81,7 @@ internal static class AppEndpoints
     }
 
     /// <summary>A concrete path for a route pattern: literals kept, every parameter filled with a value its constraints accept.</summary>
-    public static string Fill(RoutePattern pattern)
+    public static string Fill(RoutePattern pattern, IReadOnlyDictionary<string, string>? values = null)
     {
         var path = new StringBuilder();
         foreach (var segment in pattern.PathSegments)
@@ -84,7 +93,7 @@ internal static class AppEndpoints
                 {
                     RoutePatternLiteralPart literal => literal.Content,
                     RoutePatternSeparatorPart separator => separator.Content,
-                    RoutePatternParameterPart parameter => DummyValue(parameter),
+                    RoutePatternParameterPart parameter => values?.GetValueOrDefault(parameter.Name) ?? DummyValue(parameter),
                     _ => throw new InvalidOperationException($"Unknown route part {part.GetType().Name} in {pattern.RawText}"),
                 });
             }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Rapport.Identity;
 using Rapport.Tests.Infrastructure;
 
@@ -187,8 +189,7 @@ public sealed class EndpointAuthorizationTests(RapportAppFactory app) : IClassFi
                 continue;
             }
 
-            var target = location.IsAbsoluteUri ? location : new Uri(new Uri("http://localhost"), location);
-            if (target.AbsolutePath != "/signin" || !Uri.UnescapeDataString(target.Query).Contains($"ReturnUrl={page.Path}", StringComparison.Ordinal))
+            if (PathOf(location) != "/signin" || !Uri.UnescapeDataString(location.OriginalString).Contains($"ReturnUrl={page.Path}", StringComparison.Ordinal))
             {
                 problems.Add($"{page} GET {page.Path}: redirects to {location} instead of /signin?ReturnUrl={page.Path}");
             }
@@ -207,6 +208,73 @@ public sealed class EndpointAuthorizationTests(RapportAppFactory app) : IClassFi
 
         pages.Should().Contain(p => !IsPublic(p));
         problems.Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// Every POST handler of every page, posted by a signed-in analyst with a valid antiforgery token against records
+    /// that exist: refused (403, or the access-denied page), and nothing changes.
+    /// </summary>
+    [Fact]
+    public async Task Every_page_form_refuses_an_analyst_and_changes_nothing()
+    {
+        var admin = app.ClientAs(Role.Admin);
+        var ids = new Dictionary<string, long>
+        {
+            ["/Customers/"] = await CreateAsync(admin, "/api/v1/customers", new { firstName = "Ana", lastName = "Lyst", email = "ana.lyst@example.com" }),
+            ["/Companies/"] = await CreateAsync(admin, "/api/v1/companies", new { name = "Readonly Ltd" }),
+            ["/Products/"] = await CreateAsync(admin, "/api/v1/products", new { sku = "RO-1", name = "Read-only mug", price = 9.5m }),
+        };
+        var analyst = await app.SignedInAs(Role.Analyst);
+        var token = await RapportAppFactory.AntiforgeryTokenAsync(analyst, "/");
+        var before = await StateAsync();
+
+        var problems = new List<string>();
+        var posted = 0;
+        foreach (var page in Endpoints.Where(e => e.Kind == EndpointKind.Page && !IsPublic(e)))
+        {
+            var id = ids.FirstOrDefault(i => page.PagePath!.StartsWith(i.Key, StringComparison.Ordinal)).Value;
+            var path = AppEndpoints.Fill(page.Endpoint.RoutePattern, id == 0 ? null : new Dictionary<string, string> { ["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            foreach (var handler in page.PageHandlers("POST"))
+            {
+                posted++;
+                var url = handler is null ? path : $"{path}?handler={handler}";
+                using var form = new FormUrlEncodedContent(new Dictionary<string, string> { [RapportAppFactory.AntiforgeryField] = token });
+                using var response = await analyst.PostAsync(url, form);
+                var deniedPage = response.StatusCode == HttpStatusCode.Redirect && PathOf(response.Headers.Location) == "/forbidden";
+                if (response.StatusCode != HttpStatusCode.Forbidden && !deniedPage)
+                {
+                    problems.Add($"{page} POST {url}: {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+        }
+
+        posted.Should().BeGreaterThan(0);
+        problems.Should().BeEmpty();
+        (await StateAsync()).Should().Equal(before, "an analyst's posts change nothing");
+    }
+
+    /// <summary>Row counts and versions of everything a page form can change.</summary>
+    private Task<List<string>> StateAsync() => app.WithDbAsync(async db =>
+    {
+        var state = new List<string>
+        {
+            $"interactions {await db.Interactions.CountAsync()}",
+            $"transactions {await db.Transactions.CountAsync()}",
+            $"custom fields {await db.CustomFields.CountAsync()}",
+            $"api keys {await db.ApiKeys.CountAsync(k => k.RevokedAt == null)}",
+        };
+        state.AddRange(await db.Customers.OrderBy(c => c.Id).Select(c => $"customer {c.Id} v{c.Version}").ToListAsync());
+        state.AddRange(await db.Companies.OrderBy(c => c.Id).Select(c => $"company {c.Id} v{c.Version}").ToListAsync());
+        state.AddRange(await db.Products.OrderBy(p => p.Id).Select(p => $"product {p.Id} v{p.Version}").ToListAsync());
+        state.AddRange(await db.Users.OrderBy(u => u.Id).Select(u => $"user {u.Id} {u.Role} {u.Disabled} {u.SecurityStamp}").ToListAsync());
+        return state;
+    });
+
+    private static async Task<long> CreateAsync(HttpClient admin, string path, object body)
+    {
+        var response = await admin.PostAsJsonAsync(path, body);
+        response.StatusCode.Should().Be(HttpStatusCode.Created, "{0} creates the record the page test posts against: {1}", path, await response.Content.ReadAsStringAsync());
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
     }
 
     [Fact]
@@ -255,6 +323,9 @@ public sealed class EndpointAuthorizationTests(RapportAppFactory app) : IClassFi
 
         problems.Should().BeEmpty();
     }
+
+    private static string? PathOf(Uri? location) =>
+        location is null ? null : (location.IsAbsoluteUri ? location : new Uri(new Uri("http://localhost"), location)).AbsolutePath;
 
     private static HttpRequestMessage Request(string method, string path)
     {
