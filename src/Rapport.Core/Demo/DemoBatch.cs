@@ -45,6 +45,9 @@ internal readonly record struct InteractionRow(
     DateTimeOffset OccurredAt,
     long? CreatedByUserId);
 
+internal readonly record struct MetricsRow(
+    long CustomerId, DateTimeOffset? FirstPurchaseAt, DateTimeOffset? LastPurchaseAt, int PurchaseCount, decimal Revenue, int InteractionCount, DateTimeOffset? LastInteractionAt);
+
 /// <summary>The rows of a run of consecutive customers, written in one database transaction.</summary>
 internal sealed class DemoBatch
 {
@@ -55,9 +58,10 @@ internal sealed class DemoBatch
     public List<TransactionRow> Transactions { get; } = [];
     public List<LineRow> Lines { get; } = [];
     public List<InteractionRow> Interactions { get; } = [];
+    public List<MetricsRow> Metrics { get; } = [];
 
     public long RowCount =>
-        Customers.Count + Tags.Count + FieldValues.Count + ExternalIds.Count + Transactions.Count + Lines.Count + Interactions.Count;
+        Customers.Count + Tags.Count + FieldValues.Count + ExternalIds.Count + Transactions.Count + Lines.Count + Interactions.Count + Metrics.Count;
 }
 
 /// <summary>Writes batches of demo rows to one provider, below EF, in the exact formats EF reads back.</summary>

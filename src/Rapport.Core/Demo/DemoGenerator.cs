@@ -25,7 +25,7 @@ public sealed record DemoOptions(int Customers, int Seed)
         : null;
 }
 
-/// <summary>Progress of a run: <paramref name="Stage"/> is "Preparing", "Customers" or "Metrics"; Done/Total count customers in the "Customers" stage.</summary>
+/// <summary>Progress of a run: <paramref name="Stage"/> is "Preparing", "Customers" or "Finishing"; Done/Total count customers written.</summary>
 public sealed record DemoProgress(string Stage, long Done, long Total);
 
 public sealed record DemoSummary(int Customers, int Companies, int Products, int Transactions, int TransactionLines, int Interactions, TimeSpan Elapsed)
@@ -62,13 +62,14 @@ internal sealed class DemoReference
 /// <para>
 /// Speed: customers are generated on one thread and written on another, in batches of <see cref="BatchSize"/>
 /// customers with their histories, below EF (prepared INSERTs on SQLite, binary COPY on PostgreSQL), with ids assigned
-/// here after the current maximum. Nothing but the current batches is held in memory.
+/// here after the current maximum. Nothing but the current batches is held in memory. Each customer's
+/// <c>customer_metrics</c> row is computed from the rows generated for them and written in the same batch: the same
+/// values <see cref="CustomerMetricsUpdater"/> computes with SQL, without a second pass over the history.
 /// </para>
 /// </summary>
 public sealed class DemoGenerator(
     RapportDatabase database,
     RapportDbContext db,
-    CustomerMetricsUpdater metrics,
     Passwords passwords,
     IConfiguration configuration,
     TimeProvider clock,
@@ -99,17 +100,16 @@ public sealed class DemoGenerator(
         await using (var writer = await OpenWriterAsync(currency, ct))
         {
             await WriteCustomersAsync(options, population, writer, counts, progress, ct);
+            progress?.Report(new DemoProgress("Finishing", options.Customers, options.Customers));
             await writer.CompleteAsync(ct);
         }
 
-        progress?.Report(new DemoProgress("Metrics", options.Customers, options.Customers));
-        await metrics.RefreshAllAsync(ct);
         stopwatch.Stop();
 
         var summary = new DemoSummary(
             counts.Customers, reference.Companies.Count, reference.Products.Count, counts.Transactions, counts.Lines, counts.Interactions, stopwatch.Elapsed)
         {
-            Rows = counts.Rows + counts.Customers + referenceRows,
+            Rows = counts.Rows + referenceRows,
         };
         logger.LogInformation(
             "Demo business generated with seed {Seed}: {Customers} customers, {Transactions} transactions, {Lines} lines, {Interactions} interactions, {Rows} rows in {Seconds:F1} s",
@@ -180,8 +180,8 @@ public sealed class DemoGenerator(
     }
 
     private async Task<IDemoWriter> OpenWriterAsync(string currency, CancellationToken ct) => database.IsPostgres
-        ? await PostgresDemoWriter.OpenAsync(database, currency, ct)
-        : await SqliteDemoWriter.OpenAsync(database, currency, ct);
+        ? await PostgresDemoWriter.OpenAsync(database, currency, clock.GetUtcNow(), ct)
+        : await SqliteDemoWriter.OpenAsync(database, currency, clock.GetUtcNow(), ct);
 
     /// <summary>
     /// Products, custom fields and staff are matched by SKU, key and email and only added when missing, so that a

@@ -164,6 +164,8 @@ internal sealed class DemoPopulation
     public void Next(DemoBatch batch)
     {
         var id = ++_ids.Customer;
+        var firstTransaction = batch.Transactions.Count;
+        var firstInteraction = batch.Interactions.Count;
 
         // Who they are.
         var company = _companies.Count > 0 && _rng.Chance(BusinessShare) ? _companies[_rng.Weighted(_companyWeights)] : null;
@@ -319,6 +321,32 @@ internal sealed class DemoPopulation
 
         Tags(batch, id, persona, isProspect, revenue, subscriber, boughtCourse, boughtCoffee, boughtTea);
         Fields(batch, id, persona, orderCount);
+        batch.Metrics.Add(Metrics(batch, id, firstTransaction, firstInteraction));
+    }
+
+    /// <summary>
+    /// The customer's <c>customer_metrics</c> row, computed from the rows just generated: the same values
+    /// <see cref="Rapport.Metrics.CustomerMetricsUpdater"/> derives with SQL (every demo transaction is in the reporting currency).
+    /// </summary>
+    private static MetricsRow Metrics(DemoBatch batch, long id, int firstTransaction, int firstInteraction)
+    {
+        DateTimeOffset? first = null, last = null, lastInteraction = null;
+        var revenue = 0m;
+        for (var i = firstTransaction; i < batch.Transactions.Count; i++)
+        {
+            var t = batch.Transactions[i];
+            first = first is null || t.OccurredAt < first ? t.OccurredAt : first;
+            last = last is null || t.OccurredAt > last ? t.OccurredAt : last;
+            revenue += t.Total;
+        }
+
+        for (var i = firstInteraction; i < batch.Interactions.Count; i++)
+        {
+            var at = batch.Interactions[i].OccurredAt;
+            lastInteraction = lastInteraction is null || at > lastInteraction ? at : lastInteraction;
+        }
+
+        return new MetricsRow(id, first, last, batch.Transactions.Count - firstTransaction, revenue, batch.Interactions.Count - firstInteraction, lastInteraction);
     }
 
     public DateTimeOffset End => _start.AddDays(HistoryDays);

@@ -8,12 +8,12 @@ namespace Rapport.Demo;
 /// Writes demo rows to PostgreSQL with binary COPY, one database transaction per batch. Ids are written explicitly,
 /// so <see cref="CompleteAsync"/> moves each identity sequence past the largest id.
 /// </summary>
-internal sealed class PostgresDemoWriter(NpgsqlConnection connection, string currency) : IDemoWriter
+internal sealed class PostgresDemoWriter(NpgsqlConnection connection, string currency, DateTimeOffset now) : IDemoWriter
 {
     private static readonly string[] IdentityTables = ["customers", "customer_external_ids", "transactions", "transaction_lines", "interactions"];
 
-    public static async Task<PostgresDemoWriter> OpenAsync(RapportDatabase database, string currency, CancellationToken ct) =>
-        new((NpgsqlConnection)await database.OpenConnectionAsync(ct), currency);
+    public static async Task<PostgresDemoWriter> OpenAsync(RapportDatabase database, string currency, DateTimeOffset now, CancellationToken ct) =>
+        new((NpgsqlConnection)await database.OpenConnectionAsync(ct), currency, now.ToUniversalTime());
 
     public async Task WriteAsync(DemoBatch batch, CancellationToken ct)
     {
@@ -160,6 +160,25 @@ internal sealed class PostgresDemoWriter(NpgsqlConnection connection, string cur
                 await copy.WriteAsync(DemoCatalog.Source, NpgsqlDbType.Varchar, ct);
                 await WriteNullableAsync(copy, i.CreatedByUserId, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(i.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY customer_metrics (customer_id, first_purchase_at, last_purchase_at, purchase_count, revenue, interaction_count, last_interaction_at, updated_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var m in batch.Metrics)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(m.CustomerId, NpgsqlDbType.Bigint, ct);
+                await WriteNullableAsync(copy, m.FirstPurchaseAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+                await WriteNullableAsync(copy, m.LastPurchaseAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(m.PurchaseCount, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(m.Revenue, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(m.InteractionCount, NpgsqlDbType.Integer, ct);
+                await WriteNullableAsync(copy, m.LastInteractionAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
             }
 
             await copy.CompleteAsync(ct);

@@ -20,11 +20,14 @@ internal sealed class SqliteDemoWriter : IDemoWriter
     private readonly Insert _transactions;
     private readonly Insert _lines;
     private readonly Insert _interactions;
+    private readonly Insert _metrics;
+    private readonly string _now;
 
-    private SqliteDemoWriter(SqliteConnection connection, string currency)
+    private SqliteDemoWriter(SqliteConnection connection, string currency, DateTimeOffset now)
     {
         _connection = connection;
         _currency = currency;
+        _now = SqliteFormats.Instant(now);
         _customers = new Insert(connection, "customers",
             "id, first_name, last_name, email, email_normalized, phone, street, city, postal_code, region, country, birth_date, language, company_id, owner_id, source, search_text, created_at, updated_at, version");
         _tags = new Insert(connection, "customer_tags", "customer_id, tag");
@@ -33,9 +36,10 @@ internal sealed class SqliteDemoWriter : IDemoWriter
         _transactions = new Insert(connection, "transactions", "id, customer_id, external_id, occurred_at, currency, total, source, created_at");
         _lines = new Insert(connection, "transaction_lines", "id, transaction_id, customer_id, line_number, product_id, sku, description, quantity, unit_price, amount");
         _interactions = new Insert(connection, "interactions", "id, customer_id, channel, direction, type, subject, notes, occurred_at, source, created_by_user_id, created_at");
+        _metrics = new Insert(connection, "customer_metrics", "customer_id, first_purchase_at, last_purchase_at, purchase_count, revenue, interaction_count, last_interaction_at, updated_at");
     }
 
-    public static async Task<SqliteDemoWriter> OpenAsync(RapportDatabase database, string currency, CancellationToken ct)
+    public static async Task<SqliteDemoWriter> OpenAsync(RapportDatabase database, string currency, DateTimeOffset now, CancellationToken ct)
     {
         var connection = (SqliteConnection)await database.OpenConnectionAsync(ct);
         // A large page cache keeps the indexes that grow in random order (occurred_at) in memory during the load.
@@ -45,13 +49,13 @@ internal sealed class SqliteDemoWriter : IDemoWriter
             await pragma.ExecuteNonQueryAsync(ct);
         }
 
-        return new SqliteDemoWriter(connection, currency);
+        return new SqliteDemoWriter(connection, currency, now);
     }
 
     public async Task WriteAsync(DemoBatch batch, CancellationToken ct)
     {
         await using var tx = (SqliteTransaction)await _connection.BeginTransactionAsync(ct);
-        Insert.Use(tx, _customers, _tags, _fieldValues, _externalIds, _transactions, _lines, _interactions);
+        Insert.Use(tx, _customers, _tags, _fieldValues, _externalIds, _transactions, _lines, _interactions, _metrics);
 
         foreach (var c in batch.Customers)
         {
@@ -94,14 +98,22 @@ internal sealed class SqliteDemoWriter : IDemoWriter
                 DemoCatalog.Source, i.CreatedByUserId, at);
         }
 
+        foreach (var m in batch.Metrics)
+        {
+            _metrics.Run(m.CustomerId, Instant(m.FirstPurchaseAt), Instant(m.LastPurchaseAt), m.PurchaseCount, (double)m.Revenue, m.InteractionCount,
+                Instant(m.LastInteractionAt), _now);
+        }
+
         await tx.CommitAsync(ct);
     }
+
+    private static string? Instant(DateTimeOffset? value) => value is { } v ? SqliteFormats.Instant(v) : null;
 
     public Task CompleteAsync(CancellationToken ct) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var insert in new[] { _customers, _tags, _fieldValues, _externalIds, _transactions, _lines, _interactions })
+        foreach (var insert in new[] { _customers, _tags, _fieldValues, _externalIds, _transactions, _lines, _interactions, _metrics })
         {
             insert.Dispose();
         }

@@ -64,6 +64,13 @@ public sealed class DemoDatabase : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<DemoGenerator>().GenerateAsync(new DemoOptions(customers, seed), progress, CancellationToken.None);
     }
 
+    /// <summary>Recomputes every customer's metrics row with the set-based SQL used after bulk loads.</summary>
+    public async Task RefreshMetricsAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CustomerMetricsUpdater>().RefreshAllAsync(CancellationToken.None);
+    }
+
     public async Task<T> WithDbAsync<T>(Func<RapportDbContext, Task<T>> action)
     {
         await using var scope = _services.CreateAsyncScope();

@@ -98,7 +98,7 @@ public sealed class DemoGeneratorTests(DemoBusinessFixture demo) : IClassFixture
         demo.Progress[0].Stage.Should().Be("Preparing");
         demo.Progress.Where(p => p.Stage == "Customers").Select(p => p.Done).Should().BeInAscendingOrder()
             .And.EndWith(DemoBusinessFixture.Customers);
-        demo.Progress[^1].Stage.Should().Be("Metrics");
+        demo.Progress[^1].Should().Be(new DemoProgress("Finishing", DemoBusinessFixture.Customers, DemoBusinessFixture.Customers));
     }
 
     [Fact]
@@ -163,6 +163,22 @@ public sealed class DemoGeneratorTests(DemoBusinessFixture demo) : IClassFixture
             m.InteractionCount.Should().Be(touches.Count);
             m.LastInteractionAt.Should().Be(touches.Count == 0 ? null : touches.Max(i => i.OccurredAt));
         }
+    }
+
+    [Fact]
+    public async Task Metrics_rows_are_the_ones_the_set_based_refresh_computes()
+    {
+        await using var db = await DemoDatabase.CreateAsync();
+        await db.GenerateAsync(150, 11);
+        var written = await db.WithDbAsync(ctx => ctx.CustomerMetrics.AsNoTracking().OrderBy(m => m.CustomerId).ToListAsync());
+
+        db.Clock.Advance(TimeSpan.FromHours(1));
+        await db.RefreshMetricsAsync();
+        var refreshed = await db.WithDbAsync(ctx => ctx.CustomerMetrics.AsNoTracking().OrderBy(m => m.CustomerId).ToListAsync());
+
+        refreshed.Should().HaveCount(150);
+        refreshed.Should().BeEquivalentTo(written, o => o.Excluding(m => m.UpdatedAt).WithStrictOrdering());
+        refreshed.Should().OnlyContain(m => m.UpdatedAt == db.Clock.GetUtcNow());
     }
 
     [Fact]
