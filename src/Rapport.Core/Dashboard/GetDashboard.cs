@@ -15,38 +15,48 @@ public sealed record DailySales(DateOnly Day, decimal Revenue, int Orders);
 public sealed record NewestCustomer(long Id, string DisplayName, string? Email, string? City, string? Country, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// The dashboard's figures over the window <c>[From, To]</c> (UTC days, both inclusive; <c>To</c> is today).
-/// Active customers purchased at least once in the window; revenue is in <c>Currency</c> (<c>Rapport:Currency</c>).
+/// The dashboard's customer figures over the window <c>[From, To]</c> (UTC days, both inclusive; <c>To</c> is today).
+/// Active customers purchased at least once in the window.
 /// </summary>
 public sealed record DashboardSummary(
     int TotalCustomers,
     int NewCustomers,
     int ActiveCustomers,
-    decimal Revenue,
-    int Orders,
-    string Currency,
     DateOnly From,
     DateOnly To,
-    IReadOnlyList<DailySales> Days,
     IReadOnlyList<NewestCustomer> Newest);
 
 /// <summary>
-/// Reads the dashboard in a handful of indexed queries. Sales are grouped by day in SQL (one row per day comes back,
-/// not one per transaction) through <see cref="DayOf"/>, the one place where SQLite and PostgreSQL differ.
+/// Revenue and orders per UTC day over <c>[From, To]</c>, one entry per day (days without orders are zero).
+/// Orders count every transaction; revenue only those in <c>Currency</c> (<c>Rapport:Currency</c>).
 /// </summary>
-public sealed class GetDashboard(RapportDbContext db, IConfiguration configuration, TimeProvider clock)
+public sealed record SalesSeries(DateOnly From, DateOnly To, string Currency, decimal Revenue, int Orders, IReadOnlyList<DailySales> Days);
+
+/// <summary>The dashboard window: the last <see cref="Days"/> UTC days, today included.</summary>
+public sealed record DashboardWindow(DateOnly From, DateOnly To)
 {
-    public const int WindowDays = 90;
+    public const int Days = 90;
+
+    public DateTimeOffset Since => new(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    public DateTimeOffset Until => new(To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    public static DashboardWindow EndingAt(DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        return new DashboardWindow(today.AddDays(-(Days - 1)), today);
+    }
+}
+
+/// <summary>The customer figures and newest customers: a few small indexed queries.</summary>
+public sealed class GetDashboard(RapportDbContext db, TimeProvider clock)
+{
+    public const int WindowDays = DashboardWindow.Days;
     public const int NewestCount = 8;
 
     public async Task<DashboardSummary> HandleAsync(CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var from = today.AddDays(-(WindowDays - 1));
-        var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var until = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var currency = CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
-
+        var window = DashboardWindow.EndingAt(clock.GetUtcNow());
+        var (since, until) = (window.Since, window.Until);
         var total = await db.Customers.CountAsync(ct);
         var fresh = await db.Customers.CountAsync(c => c.CreatedAt >= since && c.CreatedAt < until, ct);
         var active = await db.CustomerMetrics.CountAsync(m => m.LastPurchaseAt >= since, ct);
@@ -56,24 +66,35 @@ public sealed class GetDashboard(RapportDbContext db, IConfiguration configurati
             .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email, c.City, c.Country, c.CreatedAt })
             .ToListAsync(ct);
 
-        var sales = await SalesByDayAsync(since, until, currency, ct);
-        var days = new List<DailySales>(WindowDays);
-        for (var day = from; day <= today; day = day.AddDays(1))
-        {
-            days.Add(sales.TryGetValue(day, out var s) ? s : new DailySales(day, 0m, 0));
-        }
-
         return new DashboardSummary(
             total,
             fresh,
             active,
-            days.Sum(d => d.Revenue),
-            days.Sum(d => d.Orders),
-            currency,
-            from,
-            today,
-            days,
+            window.From,
+            window.To,
             newest.Select(c => new NewestCustomer(c.Id, CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id), c.Email, c.City, c.Country, c.CreatedAt)).ToList());
+    }
+}
+
+/// <summary>
+/// Revenue and orders per day of the dashboard window, grouped by day in SQL (one row per day comes back, not one per
+/// transaction) through <see cref="DayOf"/>, the one place where SQLite and PostgreSQL differ. It reads every
+/// transaction of the window through the occurred_at index, so the pages load it after the rest of the dashboard.
+/// </summary>
+public sealed class GetSalesByDay(RapportDbContext db, IConfiguration configuration, TimeProvider clock)
+{
+    public async Task<SalesSeries> HandleAsync(CancellationToken ct)
+    {
+        var window = DashboardWindow.EndingAt(clock.GetUtcNow());
+        var currency = CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
+        var sales = await SalesByDayAsync(window.Since, window.Until, currency, ct);
+        var days = new List<DailySales>(DashboardWindow.Days);
+        for (var day = window.From; day <= window.To; day = day.AddDays(1))
+        {
+            days.Add(sales.TryGetValue(day, out var s) ? s : new DailySales(day, 0m, 0));
+        }
+
+        return new SalesSeries(window.From, window.To, currency, days.Sum(d => d.Revenue), days.Sum(d => d.Orders), days);
     }
 
     /// <summary>The UTC calendar day of <c>occurred_at</c> as <c>yyyy-MM-dd</c> text, on each provider's storage.</summary>
@@ -127,5 +148,5 @@ public sealed class GetDashboard(RapportDbContext db, IConfiguration configurati
 
 public static class DashboardServices
 {
-    public static IServiceCollection AddDashboard(this IServiceCollection services) => services.AddScoped<GetDashboard>();
+    public static IServiceCollection AddDashboard(this IServiceCollection services) => services.AddScoped<GetDashboard>().AddScoped<GetSalesByDay>();
 }

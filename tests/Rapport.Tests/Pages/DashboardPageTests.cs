@@ -38,8 +38,17 @@ public sealed class DashboardPageTests(RapportAppFactory app) : IClassFixture<Ra
         page.QuerySelector("[data-figure=total-customers]")!.FirstChild!.TextContent.Trim().Should().Be("3");
         page.QuerySelector("[data-figure=new-customers]")!.FirstChild!.TextContent.Trim().Should().Be("2");
         page.QuerySelector("[data-figure=active-customers]")!.FirstChild!.TextContent.Trim().Should().Be("2");
+
+        // Sales arrive in a second request once the page has loaded, with the revenue figure swapped in out of band.
+        var loader = page.QuerySelector("#sales[hx-trigger=load]")!;
+        var sales = await session.ParseAsync(await session.HtmxGetAsync(loader.GetAttribute("hx-get")!, "sales"));
+        sales.QuerySelector("#revenue-stat[hx-swap-oob] [data-figure=revenue]")!.FirstChild!.TextContent.Trim().Should().Be("$200");
+        sales.QuerySelector("#revenue-stat [data-figure=revenue] .note").Text().Should().Be("4 orders · USD");
+
+        // Without JavaScript, ?sales=now renders the same figures in the page itself.
+        page = await session.GetAsync("/?sales=now");
         page.QuerySelector("[data-figure=revenue]")!.FirstChild!.TextContent.Trim().Should().Be("$200");
-        page.QuerySelector("[data-figure=revenue] .note").Text().Should().Be("4 orders");
+        page.QuerySelector("#revenue-stat")!.HasAttribute("hx-swap-oob").Should().BeFalse();
 
         var chart = System.Text.Json.JsonDocument.Parse(page.QuerySelector("script#sales-data")!.TextContent).RootElement;
         chart.GetProperty("currency").GetString().Should().Be("USD");

@@ -185,7 +185,20 @@
     });
   }
 
+  function drawCharts(root) {
+    root.querySelectorAll("canvas[data-chart='sales']").forEach(function (canvas) {
+      if (!canvas.hasAttribute("data-drawn")) {
+        canvas.setAttribute("data-drawn", "");
+        drawSalesChart(canvas);
+      }
+    });
+  }
+
+  // Charts in the page itself, and charts that arrive later through htmx (the dashboard loads its sales after the page).
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("canvas[data-chart='sales']").forEach(drawSalesChart);
+    drawCharts(document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    drawCharts(event.detail.elt.parentElement || document);
   });
 })();
