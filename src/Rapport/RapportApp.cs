@@ -20,6 +20,8 @@ public static class RapportApp
         builder.Services.AddRapportData(builder.Configuration);
         builder.Services.AddRapportFeatures();
         builder.Services.AddRapportAuthentication();
+        // Before the API's handlers: pages answer unexpected errors with HTML, the API with problem details.
+        builder.Services.AddExceptionHandler<Pages.PageExceptionHandler>();
         builder.Services.AddRapportApi();
         builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/", Policies.Read).AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Error"));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -56,5 +58,5 @@ public static class RapportApp
         return app;
     }
 
-    private static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/health");
+    internal static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/health");
 }
