@@ -53,15 +53,17 @@ public sealed class GetCustomer(RapportDbContext db)
 {
     public async Task<Result<CustomerDetail>> HandleAsync(long id, CancellationToken ct)
     {
-        var row = await db.Customers.AsNoTracking()
-            .Where(c => c.Id == id)
-            .Select(c => new
-            {
-                Customer = c,
-                CompanyName = c.Company == null ? null : c.Company.Name,
-                OwnerName = c.Owner == null ? null : c.Owner.DisplayName,
-                Metrics = db.CustomerMetrics.FirstOrDefault(m => m.CustomerId == c.Id),
-            })
+        // A plain LEFT JOIN on the metrics key (a correlated FirstOrDefault would make EF number every metrics row).
+        var row = await (
+                from customer in db.Customers.AsNoTracking().Where(x => x.Id == id)
+                from metrics in db.CustomerMetrics.AsNoTracking().Where(x => x.CustomerId == customer.Id).DefaultIfEmpty()
+                select new
+                {
+                    Customer = customer,
+                    CompanyName = customer.Company == null ? null : customer.Company.Name,
+                    OwnerName = customer.Owner == null ? null : customer.Owner.DisplayName,
+                    Metrics = metrics,
+                })
             .SingleOrDefaultAsync(ct);
         if (row is null)
         {

@@ -42,6 +42,9 @@ public sealed class SearchCustomers(RapportDbContext db)
     public const int MaxSearchWords = 8;
     public const int MaxQueryLength = 200;
 
+    /// <summary>Filters matching at most this many customers are resolved to ids first (see <c>CandidatesAsync</c>).</summary>
+    public const int CandidateLimit = 1000;
+
     public async Task<Result<Page<CustomerRow>>> HandleAsync(SearchCustomersRequest request, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -70,6 +73,21 @@ public sealed class SearchCustomers(RapportDbContext db)
             return errors.ToResult<Page<CustomerRow>>();
         }
 
+        var (candidates, resolved) = await CandidatesAsync(q, tag, ct);
+        if (resolved == Resolved.Tag)
+        {
+            tag = null;
+        }
+        else if (resolved == Resolved.Text)
+        {
+            q = null;
+        }
+
+        if (candidates is { Count: 0 })
+        {
+            return Result<Page<CustomerRow>>.Ok(new Page<CustomerRow>([], null));
+        }
+
         var segments = CustomerKeyset.SegmentsFor(sort.Field);
         var hits = new List<(SearchHit Hit, int Segment)>(limit + 1);
         var order = Enumerable.Range(0, segments.Count).ToList();
@@ -83,7 +101,7 @@ public sealed class SearchCustomers(RapportDbContext db)
         {
             var atCursor = after is not null && s == segment;
             var sqliteRevenue = atCursor && sort.Field == CustomerSortField.Revenue && !db.IsPostgres;
-            var query = Filtered(sqliteRevenue ? SqliteRevenueAfter(after!, sort.Descending) : db.CustomerMetrics, q, tag, request.CompanyId, request.OwnerId)
+            var query = Filtered(sqliteRevenue ? SqliteRevenueAfter(after!, sort.Descending) : db.CustomerMetrics, q, tag, request.CompanyId, request.OwnerId, candidates)
                 .Where(segments[s].Filter);
             if (atCursor && !sqliteRevenue)
             {
@@ -137,35 +155,88 @@ public sealed class SearchCustomers(RapportDbContext db)
         return Result<Page<CustomerRow>>.Ok(new Page<CustomerRow>(items, next));
     }
 
-    private IQueryable<SearchRow> Filtered(IQueryable<CustomerMetrics> metrics, string? q, string? tag, long? companyId, long? ownerId)
+    /// <summary>
+    /// The ids of every customer a selective filter leaves, when there are at most <see cref="CandidateLimit"/>:
+    /// the page queries then look those rows up by key and sort them, instead of walking the sort index and testing
+    /// every customer (a rare tag or a search that matches nobody would otherwise read the whole index, once per
+    /// segment). Null when the filters are absent or match too many customers to help; then matches are dense and
+    /// the ordered index walk finds a page quickly.
+    /// </summary>
+    private async Task<(List<long>? Ids, Resolved Filter)> CandidatesAsync(string? q, string? tag, CancellationToken ct)
     {
-        // Inner join: every customer has a metrics row (CreateCustomer writes it; bulk loaders run RefreshAllAsync).
-        var rows = from c in db.Customers.AsNoTracking()
-                   join m in metrics.AsNoTracking() on c.Id equals m.CustomerId
-                   select new SearchRow { C = c, M = m };
+        if (tag is not null)
+        {
+            // Read from the (tag, customer_id) index alone.
+            var tagged = await db.CustomerTags.AsNoTracking().Where(t => t.Tag == tag).Select(t => t.CustomerId).Take(CandidateLimit + 1).ToListAsync(ct);
+            if (tagged.Count <= CandidateLimit)
+            {
+                return (tagged, Resolved.Tag);
+            }
+        }
+
+        if (q is not null && !Validate.IsEmail(q))
+        {
+            // One pass over search_text, stopping as soon as the match is known not to be selective.
+            var matching = await MatchingText(db.Customers.AsNoTracking(), q).Select(c => c.Id).Take(CandidateLimit + 1).ToListAsync(ct);
+            if (matching.Count <= CandidateLimit)
+            {
+                return (matching, Resolved.Text);
+            }
+        }
+
+        return (null, Resolved.None);
+    }
+
+    /// <summary>Which filter the candidate ids already apply, so the page queries need not test it again.</summary>
+    private enum Resolved
+    {
+        None,
+        Tag,
+        Text,
+    }
+
+    private static IQueryable<Customer> MatchingText(IQueryable<Customer> customers, string q)
+    {
+        foreach (var word in q.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Take(MaxSearchWords))
+        {
+            var folded = SearchFolding.Fold(word);
+            var plain = Validate.Fold(word);
+            // Rows written by code that folds with Validate.Fold alone keep their accents in search_text;
+            // the second form still finds them when the query is typed with the same accents.
+            customers = folded == plain
+                ? customers.Where(c => c.SearchText.Contains(folded))
+                : customers.Where(c => c.SearchText.Contains(folded) || c.SearchText.Contains(plain));
+        }
+
+        return customers;
+    }
+
+    private IQueryable<SearchRow> Filtered(IQueryable<CustomerMetrics> metrics, string? q, string? tag, long? companyId, long? ownerId, List<long>? candidates)
+    {
+        var customers = db.Customers.AsNoTracking();
+        if (candidates is not null)
+        {
+            customers = customers.Where(c => candidates.Contains(c.Id));
+        }
+
         if (q is not null)
         {
             if (Validate.IsEmail(q))
             {
                 // A whole address: the email_normalized index answers it directly.
                 var email = Validate.NormalizeEmail(q);
-                rows = rows.Where(r => r.C.EmailNormalized == email);
+                customers = customers.Where(c => c.EmailNormalized == email);
             }
             else
             {
-                foreach (var word in q.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Take(MaxSearchWords))
-                {
-                    var folded = SearchFolding.Fold(word);
-                    var plain = Validate.Fold(word);
-                    // Rows written by code that folds with Validate.Fold alone keep their accents in search_text;
-                    // the second form still finds them when the query is typed with the same accents.
-                    rows = folded == plain
-                        ? rows.Where(r => r.C.SearchText.Contains(folded))
-                        : rows.Where(r => r.C.SearchText.Contains(folded) || r.C.SearchText.Contains(plain));
-                }
+                customers = MatchingText(customers, q);
             }
         }
 
+        // Inner join: every customer has a metrics row (CreateCustomer writes it; bulk loaders run RefreshAllAsync).
+        var rows = from c in customers
+                   join m in metrics.AsNoTracking() on c.Id equals m.CustomerId
+                   select new SearchRow { C = c, M = m };
         if (tag is not null)
         {
             rows = rows.Where(r => db.CustomerTags.Any(t => t.CustomerId == r.C.Id && t.Tag == tag));

@@ -197,9 +197,44 @@ public sealed class CustomerSearchTests(RapportAppFactory app) : IClassFixture<R
         var all = await app.WithDbAsync(db => Task.FromResult(db.Customers.Select(c => c.Id).ToList()));
         foreach (var sort in CustomerSort.Accepted)
         {
-            var (items, _) = await WalkAsync(_sales, $"/api/v1/customers?sort={Uri.EscapeDataString(sort)}&limit=3");
-            Ids(items).Should().BeEquivalentTo(all, "sort {0}", sort).And.OnlyHaveUniqueItems();
+            var (items, _) = await WalkAsync(_sales, $"/api/v1/customers?sort={Uri.EscapeDataString(sort)}&limit=40");
+            // Sorted comparison: as many ids as customers, each once (BeEquivalentTo is quadratic on long lists).
+            Ids(items).Order().Should().Equal(all.Order(), "sort {0} must return every customer exactly once", sort);
         }
+    }
+
+    [Fact]
+    public async Task Filters_matching_more_customers_than_the_candidate_limit_page_through_the_sort_index()
+    {
+        // Above SearchCustomers.CandidateLimit the tag and text filters are tested row by row along the sort index
+        // instead of being resolved to ids first; both paths must give the same pages.
+        var count = SearchCustomers.CandidateLimit + 37;
+        var created = await app.WithDbAsync(async db =>
+        {
+            var customers = Enumerable.Range(0, count).Select(i => new Customer
+            {
+                FirstName = $"Bulk{i % 7}",
+                LastName = i % 11 == 0 ? null : $"Crowd{i % 13:D2}",
+                SearchText = SearchFolding.Fold($"Bulk{i % 7} {(i % 11 == 0 ? null : $"Crowd{i % 13:D2}")}"),
+                Source = "import",
+                Tags = [new CustomerTag { Tag = "crowd" }],
+            }).ToList();
+            db.Customers.AddRange(customers);
+            await db.SaveChangesAsync();
+            return customers.Select(c => (c.Id, c.FirstName, c.LastName)).ToList();
+        });
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CustomerMetricsUpdater>().RefreshAllAsync(CancellationToken.None);
+        }
+
+        var expected = created.Where(c => c.LastName is not null).OrderBy(c => c.LastName, StringComparer.Ordinal).ThenBy(c => c.FirstName, StringComparer.Ordinal).ThenBy(c => c.Id)
+            .Concat(created.Where(c => c.LastName is null).OrderBy(c => c.FirstName, StringComparer.Ordinal).ThenBy(c => c.Id))
+            .Select(c => c.Id).ToList();
+        Ids((await WalkAsync(_sales, "/api/v1/customers?tag=crowd&limit=200")).Items).Should().Equal(expected);
+        Ids((await WalkAsync(_sales, "/api/v1/customers?q=bulk&limit=200")).Items).Should().Equal(expected);
+        Ids((await WalkAsync(_sales, "/api/v1/customers?tag=crowd&q=crowd0&sort=-name&limit=200")).Items)
+            .Should().Equal(Enumerable.Reverse(expected).Where(id => created.Single(c => c.Id == id).LastName?.StartsWith("Crowd0", StringComparison.Ordinal) == true));
     }
 
     [Theory]
