@@ -97,10 +97,20 @@ public sealed class GetSalesByDay(RapportDbContext db, IConfiguration configurat
         return new SalesSeries(window.From, window.To, currency, days.Sum(d => d.Revenue), days.Sum(d => d.Orders), days);
     }
 
-    /// <summary>The UTC calendar day of <c>occurred_at</c> as <c>yyyy-MM-dd</c> text, on each provider's storage.</summary>
+    /// <summary>
+    /// The UTC calendar day of <c>occurred_at</c> on each provider's storage: a <c>date</c> on PostgreSQL (cheaper
+    /// per row than formatting text), the <c>yyyy-MM-dd</c> prefix of the stored ISO text on SQLite.
+    /// </summary>
     internal static string DayOf(bool postgres, string column) => postgres
-        ? $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        ? $"({column} AT TIME ZONE 'UTC')::date"
         : $"substr({column}, 1, 10)";
+
+    private static DateOnly ReadDay(object value) => value switch
+    {
+        DateOnly d => d,
+        DateTime dt => DateOnly.FromDateTime(dt),
+        _ => DateOnly.ParseExact(Convert.ToString(value, CultureInfo.InvariantCulture)!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+    };
 
     private async Task<Dictionary<DateOnly, DailySales>> SalesByDayAsync(DateTimeOffset since, DateTimeOffset until, string currency, CancellationToken ct)
     {
@@ -124,7 +134,7 @@ public sealed class GetSalesByDay(RapportDbContext db, IConfiguration configurat
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var date = DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var date = ReadDay(reader.GetValue(0));
                 var revenue = reader.IsDBNull(2) ? 0m : Math.Round(Convert.ToDecimal(reader.GetValue(2), CultureInfo.InvariantCulture), 2);
                 result[date] = new DailySales(date, revenue, Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture));
             }
