@@ -131,6 +131,25 @@ public sealed class CustomerCrudTests(RapportAppFactory app) : IClassFixture<Rap
     }
 
     [Fact]
+    public async Task Patch_accepts_merge_patch_json_and_if_match_star()
+    {
+        var id = await CreateIdAsync(_sales, new { firstName = "Merge", lastName = "Patch", tags = new[] { "old" } });
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/customers/{id}")
+        {
+            Content = new StringContent("""{"city":"Ghent","tags":null}""", System.Text.Encoding.UTF8, "application/merge-patch+json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+
+        var response = await _sales.SendAsync(request);
+
+        await ExpectAsync(response, HttpStatusCode.OK);
+        ETagOf(response).Should().Be("\"2\"");
+        var stored = await StoredAsync(app, id);
+        stored!.City.Should().Be("Ghent");
+        stored.Tags.Should().BeEmpty("null empties the list");
+    }
+
+    [Fact]
     public async Task Patch_with_stale_etag_is_412_and_changes_nothing()
     {
         var id = await CreateIdAsync(_sales, new { firstName = "Stale", lastName = "Check" });
