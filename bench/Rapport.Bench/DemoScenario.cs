@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -20,10 +21,13 @@ internal sealed class DemoScenarioOptions
     public bool Keep { get; set; }
 }
 
-internal sealed record DemoRun(int Number, DemoSummary Summary, long Rows, TimeSpan? Reference)
+/// <param name="Cpu">CPU time (user + system, all threads) the generator used; unlike wall-clock time it hardly depends on other load.</param>
+/// <param name="LoadAverage">The 1-minute load average when the run ended, to show how busy the machine was.</param>
+internal sealed record DemoRun(int Number, DemoSummary Summary, long Rows, TimeSpan Cpu, TimeSpan? Reference, TimeSpan? ReferenceCpu, double LoadAverage)
 {
     public double Seconds => Summary.Elapsed.TotalSeconds;
     public double Ratio => Reference is { } r ? Summary.Elapsed / r : double.NaN;
+    public double CpuRatio => ReferenceCpu is { } r ? Cpu / r : double.NaN;
 }
 
 /// <summary>
@@ -41,7 +45,7 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
             runs.Add(await RunOnceAsync(n, keep: options.Keep && n == options.Runs, ct));
             var r = runs[^1];
             Console.Error.WriteLine(
-                $"run {n}: {r.Seconds:F1} s, {r.Rows / r.Seconds:N0} rows/s" +
+                $"run {n}: {r.Seconds:F1} s ({r.Cpu.TotalSeconds:F1} s CPU, load average {r.LoadAverage:F1}), {r.Rows / r.Seconds:N0} rows/s" +
                 (r.Reference is { } reference ? $"; raw bulk load {reference.TotalSeconds:F1} s, ratio {r.Ratio:F2}" : ""));
         }
 
@@ -52,12 +56,17 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
     {
         await using var db = await BenchDatabase.CreateAsync(options.Provider, "demo", ct);
         DemoSummary summary;
+        TimeSpan cpu;
         await using (var services = Services(db.Database))
         await using (var scope = services.CreateAsyncScope())
         {
-            summary = await scope.ServiceProvider.GetRequiredService<DemoGenerator>()
-                .GenerateAsync(new DemoOptions(options.Customers, options.Seed), progress: null, ct);
+            var generator = scope.ServiceProvider.GetRequiredService<DemoGenerator>();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            summary = await generator.GenerateAsync(new DemoOptions(options.Customers, options.Seed), progress: null, ct);
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         }
+
+        var load = LoadAverage();
 
         var rows = 0L;
         foreach (var table in RawImport.Tables)
@@ -70,13 +79,13 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
             throw new InvalidOperationException($"The generator reported {summary.Rows:N0} rows but the database holds {rows:N0}.");
         }
 
-        TimeSpan? reference = null;
+        TimeSpan? reference = null, referenceCpu = null;
         if (options.Reference)
         {
             var folder = Path.Combine(BenchDatabase.Folder, $"csv-{Guid.NewGuid():N}");
             await RawImport.ExportAsync(db, folder, ct);
             await using var target = await BenchDatabase.CreateAsync(options.Provider, "ref", ct);
-            reference = await RawImport.ImportAsync(target, folder, ct);
+            (reference, referenceCpu) = await RawImport.ImportAsync(target, folder, ct);
             var imported = 0L;
             foreach (var table in RawImport.Tables)
             {
@@ -105,7 +114,7 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
             Console.Error.WriteLine($"kept: demo database {db.SqlitePath ?? db.PostgresName}");
         }
 
-        return new DemoRun(number, summary, rows, reference);
+        return new DemoRun(number, summary, rows, cpu, reference, referenceCpu, load);
     }
 
     private static ServiceProvider Services(RapportDatabase database)
@@ -135,21 +144,26 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine.Describe()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         s.AppendLine();
-        s.AppendLine("| run | elapsed (s) | customers/s | transactions/s | lines/s | interactions/s | all rows | rows/s | raw bulk load (s) | demo / raw |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        s.AppendLine("| run | elapsed (s) | customers/s | transactions/s | lines/s | interactions/s | all rows/s | raw bulk load (s) | demo / raw | CPU demo (s) | CPU raw (s) | CPU demo / raw | load avg |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs)
         {
             var t = r.Seconds;
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Number} | {F(t, "F1")} | {F(r.Summary.Customers / t)} | {F(r.Summary.Transactions / t)} | {F(r.Summary.TransactionLines / t)} | {F(r.Summary.Interactions / t)} | {r.Rows:N0} | {F(r.Rows / t)} | {F(r.Reference?.TotalSeconds ?? double.NaN, "F1")} | {F(r.Ratio, "F2")} |");
+                $"| {r.Number} | {F(t, "F1")} | {F(r.Summary.Customers / t)} | {F(r.Summary.Transactions / t)} | {F(r.Summary.TransactionLines / t)} | {F(r.Summary.Interactions / t)} | {F(r.Rows / t)} | " +
+                $"{F(r.Reference?.TotalSeconds ?? double.NaN, "F1")} | {F(r.Ratio, "F2")} | {F(r.Cpu.TotalSeconds, "F1")} | {F(r.ReferenceCpu?.TotalSeconds ?? double.NaN, "F1")} | {F(r.CpuRatio, "F2")} | {F(r.LoadAverage, "F1")} |");
         }
 
         var median = Median(runs.Select(r => r.Seconds));
         var medianRef = options.Reference ? Median(runs.Select(r => r.Reference!.Value.TotalSeconds)) : double.NaN;
         var medianRatio = options.Reference ? Median(runs.Select(r => r.Ratio)) : double.NaN;
+        var medianCpu = Median(runs.Select(r => r.Cpu.TotalSeconds));
+        var medianRefCpu = Median(runs.Select(r => r.ReferenceCpu?.TotalSeconds ?? double.NaN));
+        var medianCpuRatio = Median(runs.Select(r => r.CpuRatio));
         var first = runs[0].Summary;
         s.AppendLine(CultureInfo.InvariantCulture,
-            $"| **median** | **{F(median, "F1")}** | {F(first.Customers / median)} | {F(first.Transactions / median)} | {F(first.TransactionLines / median)} | {F(first.Interactions / median)} | {runs[0].Rows:N0} | **{F(runs[0].Rows / median)}** | {F(medianRef, "F1")} | **{F(medianRatio, "F2")}** |");
+            $"| **median** | **{F(median, "F1")}** | {F(first.Customers / median)} | {F(first.Transactions / median)} | {F(first.TransactionLines / median)} | {F(first.Interactions / median)} | **{F(runs[0].Rows / median)}** | " +
+            $"{F(medianRef, "F1")} | **{F(medianRatio, "F2")}** | {F(medianCpu, "F1")} | {F(medianRefCpu, "F1")} | **{F(medianCpuRatio, "F2")}** | {F(Median(runs.Select(r => r.LoadAverage)), "F1")} |");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture,
             $"Rows per run: {first.Customers:N0} customers, {first.Companies:N0} companies, {first.Products:N0} products, {first.Transactions:N0} transactions, " +
@@ -157,9 +171,17 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
         return s.ToString();
     }
 
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
+
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
+        if (sorted.Any(double.IsNaN))
+        {
+            return double.NaN;
+        }
+
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

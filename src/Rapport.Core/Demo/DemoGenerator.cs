@@ -75,7 +75,12 @@ public sealed class DemoGenerator(
     TimeProvider clock,
     ILogger<DemoGenerator> logger)
 {
-    internal const int BatchSize = 2_000;
+    /// <summary>
+    /// Customers per database transaction (about 35 rows each). On SQLite every commit writes the touched pages of the
+    /// randomly growing indexes (occurred_at, names, emails) to the WAL and checkpoints them: 10,000 customers per commit
+    /// took a third of the commit time of 2,000 at 100,000 customers, for ~40 MB more memory.
+    /// </summary>
+    internal const int BatchSize = 10_000;
 
     public async Task<DemoSummary> GenerateAsync(DemoOptions options, IProgress<DemoProgress>? progress, CancellationToken ct)
     {
