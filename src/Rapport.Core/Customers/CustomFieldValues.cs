@@ -156,6 +156,30 @@ public static class CustomFieldValues
         return true;
     }
 
+    /// <summary>
+    /// A value typed into a form (always text) as the JSON value the field's type expects, for callers such as the
+    /// web UI that build a <see cref="CreateCustomerRequest"/> from form fields: "42.5" → 42.5 for a number, "on" →
+    /// true for a boolean, blank → null (clears). Text that does not parse stays a string, so validation then reports
+    /// it on the field as for any caller.
+    /// </summary>
+    public static JsonElement FromText(CustomFieldType type, string? text)
+    {
+        var clean = Validate.Clean(text);
+        if (clean is null)
+        {
+            return JsonSerializer.SerializeToElement<string?>(null);
+        }
+
+        return type switch
+        {
+            CustomFieldType.Number when decimal.TryParse(clean, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) =>
+                JsonSerializer.SerializeToElement(number),
+            CustomFieldType.Boolean when clean.ToLowerInvariant() is "true" or "on" or "yes" or "1" => JsonSerializer.SerializeToElement(true),
+            CustomFieldType.Boolean when clean.ToLowerInvariant() is "false" or "off" or "no" or "0" => JsonSerializer.SerializeToElement(false),
+            _ => JsonSerializer.SerializeToElement(clean),
+        };
+    }
+
     /// <summary>The stored value as the API shows it: string, number, yyyy-MM-dd date string or boolean.</summary>
     public static object? Typed(CustomFieldType type, string? text, decimal? number, DateOnly? date, bool? flag) => type switch
     {

@@ -45,8 +45,8 @@ public static class CustomerEndpoints
             .RequireAuthorization(Policies.WriteCrm)
             .WithSummary("Create a customer; the response carries its ETag");
 
-        group.MapGet("/{id:long}", async Task<Results<Ok<CustomerDetail>, ProblemHttpResult>> (
-                long id, GetCustomer get, HttpResponse response, CancellationToken ct) =>
+        group.MapGet("/{id:long}", async Task<Results<Ok<CustomerDetail>, StatusCodeHttpResult, ProblemHttpResult>> (
+                long id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, GetCustomer get, HttpResponse response, CancellationToken ct) =>
             {
                 var result = await get.HandleAsync(id, ct);
                 if (!result.IsOk)
@@ -54,11 +54,18 @@ public static class CustomerEndpoints
                     return ApiProblems.From(result);
                 }
 
-                response.Headers.ETag = ETag(result.Value!.Version);
+                var etag = ETag(result.Value!.Version);
+                response.Headers.ETag = etag;
+                if (ifNoneMatch is not null && ifNoneMatch.Split(',').Any(t => t.Trim() is var tag && (tag == "*" || tag == etag || tag == "W/" + etag)))
+                {
+                    return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                }
+
                 return TypedResults.Ok(result.Value);
             })
             .RequireAuthorization(Policies.Read)
-            .WithSummary("Read a customer's full profile with tags, custom fields, external ids and metrics; ETag is the version");
+            .WithSummary("Read a customer's full profile with tags, custom fields, external ids and metrics; ETag is the version")
+            .WithDescription("With If-None-Match holding the current ETag the answer is 304 Not Modified without a body.");
 
         group.MapPatch("/{id:long}", async Task<Results<Ok<CustomerDetail>, ProblemHttpResult>> (
                 long id, UpdateCustomerRequest body, [FromHeader(Name = "If-Match")] string? ifMatch,

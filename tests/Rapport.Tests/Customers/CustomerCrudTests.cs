@@ -84,6 +84,24 @@ public sealed class CustomerCrudTests(RapportAppFactory app) : IClassFixture<Rap
     }
 
     [Fact]
+    public async Task Get_with_the_current_etag_in_if_none_match_is_304_until_the_customer_changes()
+    {
+        var id = await CreateIdAsync(_sales, new { firstName = "Cached" });
+        var conditional = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/customers/{id}");
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
+        var notModified = await _sales.SendAsync(conditional);
+        notModified.StatusCode.Should().Be(HttpStatusCode.NotModified);
+        ETagOf(notModified).Should().Be("\"1\"");
+
+        await ExpectAsync(await _sales.SendAsync(Patch(id, """{"city":"Turku"}""", "\"1\"")), HttpStatusCode.OK);
+        var again = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/customers/{id}");
+        again.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
+        var changed = await _sales.SendAsync(again);
+        await ExpectAsync(changed, HttpStatusCode.OK);
+        ETagOf(changed).Should().Be("\"2\"");
+    }
+
+    [Fact]
     public async Task Patch_with_current_etag_changes_only_the_fields_sent_and_null_clears()
     {
         var created = await CreateAsync(_sales, new { firstName = "Anna", lastName = "Berg", city = "Oslo", phone = "+47 22 00 00 00", tags = new[] { "lead" } });

@@ -264,6 +264,20 @@ public sealed class CustomerRulesUnitTests
         }
     }
 
+    [Theory]
+    [InlineData(CustomFieldType.Number, "42.5", "42.5")]
+    [InlineData(CustomFieldType.Number, " -3 ", "-3")]
+    [InlineData(CustomFieldType.Number, "lots", "\"lots\"")]
+    [InlineData(CustomFieldType.Boolean, "on", "true")]
+    [InlineData(CustomFieldType.Boolean, "No", "false")]
+    [InlineData(CustomFieldType.Date, "2024-03-01", "\"2024-03-01\"")]
+    [InlineData(CustomFieldType.Choice, "Gold", "\"Gold\"")]
+    [InlineData(CustomFieldType.Text, "  ", "null")]
+    public void Form_text_becomes_the_json_value_the_field_type_expects(CustomFieldType type, string text, string json)
+    {
+        CustomFieldValues.FromText(type, text).GetRawText().Should().Be(json);
+    }
+
     [Fact]
     public void Timeline_titles_read_like_the_activity()
     {
