@@ -19,11 +19,14 @@ public sealed class CustomerFlowTests(RapportServer server)
         await session.SignInAsync(server.Admin);
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Customers", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Uri(server.BaseUrl, "/customers").ToString());
+        // The URL changes before the page's deferred scripts run; typing earlier would beat htmx to the input event.
+        await page.WaitForLoadStateAsync(LoadState.Load);
 
         await page.GetByLabel("Search customers", new() { Exact = true }).FillAsync("valtonen");
         var others = RapportServer.SeedCustomers.Where(c => c != customer).Select(c => c.DisplayName).ToList();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = others[0], Exact = true })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Link, new() { Name = customer.DisplayName, Exact = true }).ClickAsync();
+        await page.WaitForURLAsync($"**/customers/{server.Customers[customer.DisplayName]}");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(customer.DisplayName);
         var phone = page.Locator("[data-field='phone']");

@@ -71,6 +71,8 @@ public sealed class RapportServer : IAsyncLifetime
         await _app.StartAsync();
         BaseUrl = new Uri(_app.Urls.Single(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
 
+        // CI machines are busy: give the app and the browser time before an assertion gives up (the default is 5 s).
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
