@@ -158,6 +158,27 @@ public sealed class CustomerPageTests(RapportAppFactory app) : IClassFixture<Rap
     }
 
     [Fact]
+    public async Task Custom_number_field_is_edited_inline_and_refuses_text()
+    {
+        var key = $"cups_{Guid.NewGuid():N}"[..16];
+        app.WithScope(async sp => (await sp.GetRequiredService<Rapport.Customers.CreateCustomField>().HandleAsync(
+            new Rapport.Customers.CreateCustomFieldRequest(key, "Cups per day", Rapport.Customers.CustomFieldType.Number), CancellationToken.None)).IsOk.Should().BeTrue());
+        var customer = PageData.Customer(app, "Custom", "Number");
+        var session = await PageSession.SignInAsync(app, Role.Sales);
+        var page = await session.GetAsync($"/customers/{customer.Id}");
+        page.QuerySelector($"#field-cf-{key} button").Text().Should().Be("Edit Cups per day");
+        var save = $"/customers/{customer.Id}?handler=Field&field=cf.{key}";
+
+        var refused = await session.HtmxPostAsync(save, new() { ["value"] = "lots", ["version"] = "1" });
+        refused.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await session.ParseAsync(refused)).QuerySelector(".field-error").Text().Should().Contain("number");
+
+        var saved = await session.HtmxPostAsync(save, new() { ["value"] = "2.5", ["version"] = "1" });
+        saved.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await session.ParseAsync(saved)).QuerySelector($"[data-field='cf.{key}']").Text().Should().Be("2.5");
+    }
+
+    [Fact]
     public async Task Adding_a_note_returns_the_timeline_with_it_and_updates_the_metrics()
     {
         var customer = PageData.Customer(app, "Note", "Taker");

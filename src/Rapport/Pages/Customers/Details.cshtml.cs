@@ -374,7 +374,7 @@ public sealed record ProfileField(
         return null;
     }
 
-    /// <summary>A custom field: the posted text becomes a JSON value of the field's type; the use case validates it.</summary>
+    /// <summary>A custom field, edited like the standard fields.</summary>
     public static ProfileField Custom(CustomFieldRow field)
     {
         var key = CustomPrefix + field.Key;
@@ -392,33 +392,12 @@ public sealed record ProfileField(
             CustomFieldType.Date => Read(c) is { } d && DateOnly.TryParse(d, CultureInfo.InvariantCulture, out var date) ? Display.Date(date) : Read(c),
             _ => Read(c),
         };
-        UpdateCustomerRequest ToRequest(string? value, FieldErrors errors)
+        // The text becomes a JSON value of the field's type by the customers feature's own rule; UpdateCustomer judges it.
+        UpdateCustomerRequest ToRequest(string? value, FieldErrors errors) => new()
         {
-            var text = Clean(value)?.Trim();
-            JsonElement json;
-            if (text is null)
-            {
-                json = JsonSerializer.SerializeToElement<object?>(null);
-            }
-            else if (field.Type == CustomFieldType.Number)
-            {
-                var number = FormValues.Number(errors, "customFields." + field.Key, text);
-                json = JsonSerializer.SerializeToElement(number);
-            }
-            else if (field.Type == CustomFieldType.Boolean)
-            {
-                json = JsonSerializer.SerializeToElement(text == "true");
-            }
-            else
-            {
-                json = JsonSerializer.SerializeToElement(text);
-            }
-
-            return new UpdateCustomerRequest
-            {
-                CustomFields = new Optional<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement> { [field.Key] = json }),
-            };
-        }
+            CustomFields = new Optional<IReadOnlyDictionary<string, JsonElement>?>(
+                new Dictionary<string, JsonElement> { [field.Key] = CustomFieldValues.FromText(field.Type, value) }),
+        };
 
         var (inputType, choices) = field.Type switch
         {
