@@ -382,7 +382,7 @@ public sealed record ProfileField(
         {
             null => null,
             bool b => b ? "true" : "false",
-            decimal d => d.ToString(CultureInfo.InvariantCulture),
+            decimal d => d.ToString("0.####", CultureInfo.InvariantCulture),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             var other => other.ToString(),
         } : null;
