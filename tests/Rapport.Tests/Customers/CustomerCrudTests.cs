@@ -183,6 +183,22 @@ public sealed class CustomerCrudTests(RapportAppFactory app) : IClassFixture<Rap
     }
 
     [Fact]
+    public async Task Concurrent_patches_with_the_same_etag_let_exactly_one_win()
+    {
+        var id = await CreateIdAsync(_sales, new { firstName = "Race", lastName = "Condition" });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            app.ClientAs(Role.Sales).SendAsync(Patch(id, $$"""{"city":"City {{i}}"}""", "\"1\""))));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(1);
+        responses.Count(r => r.StatusCode == HttpStatusCode.PreconditionFailed).Should().Be(5);
+        var winner = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<JsonElement>();
+        var stored = await StoredAsync(app, id);
+        stored!.Version.Should().Be(2);
+        stored.City.Should().Be(winner.GetProperty("city").GetString());
+    }
+
+    [Fact]
     public async Task Patch_without_if_match_is_428_and_changes_nothing()
     {
         var id = await CreateIdAsync(_sales, new { firstName = "No", lastName = "Header" });
@@ -255,6 +271,22 @@ public sealed class CustomerCrudTests(RapportAppFactory app) : IClassFixture<Rap
 
         await ExpectProblemAsync(response, HttpStatusCode.Conflict, "externalIds");
         (await app.WithDbAsync(db => db.Customers.CountAsync(c => c.FirstName == "Second"))).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_with_the_same_external_id_store_one_customer()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            app.ClientAs(Role.Sales).PostAsJsonAsync("/api/v1/customers", new { firstName = $"Racer{i}", externalIds = new[] { new { source = "race", externalId = "R-1" } } })));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).Should().Be(1);
+        foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await ExpectProblemAsync(conflict, HttpStatusCode.Conflict, "externalIds");
+        }
+
+        (await app.WithDbAsync(db => db.CustomerExternalIds.CountAsync(x => x.Source == "race"))).Should().Be(1);
+        (await app.WithDbAsync(db => db.Customers.CountAsync(c => c.FirstName!.StartsWith("Racer")))).Should().Be(1, "a rejected create leaves no customer behind");
     }
 
     [Fact]
