@@ -279,7 +279,7 @@ public sealed class DemoGenerator(
         var drafts = DemoPopulation.CompanyDrafts(options.Seed, CompanyCount(options.Customers), takenDomains);
         var companies = drafts.Select(d => new Companies.Company
         {
-            Name = d.Name, NameNormalized = Common.Validate.Fold(d.Name), Domain = d.Domain, Industry = d.Industry,
+            Name = d.Name, NameNormalized = Companies.CompanyNames.Normalize(d.Name), Domain = d.Domain, Industry = d.Industry,
             Website = $"https://www.{d.Domain}", Phone = DemoPopulation.Phone(d.Phone), City = d.City, Country = d.Country,
             CreatedAt = start.AddDays(d.CreatedDay),
         }).ToList();

@@ -1,9 +1,12 @@
 using System.Text;
 using Bogus;
-using Rapport.Common;
+using Rapport.Customers;
 using Rapport.Interactions;
 
 namespace Rapport.Demo;
+
+/// <summary>A company before insert. <c>CreatedDay</c> counts days from the start of the history window.</summary>
+internal sealed record CompanyDraft(string Name, string Domain, string Industry, string City, string Country, string Phone, bool IsCafe, int OwnerIndex, double CreatedDay);
 
 internal sealed record DemoCompany(long Id, string Name, string Domain, string City, int CountryIndex, bool IsCafe, DemoStaff Owner, DateTimeOffset CreatedAt);
 
@@ -121,14 +124,13 @@ internal sealed class DemoPopulation
     }
 
     /// <summary>Creates companies for the B2B accounts; their ids are assigned by the caller after insert.</summary>
-    public static List<(string Name, string Domain, string Industry, string City, string Country, string Phone, bool IsCafe, int OwnerIndex, double CreatedDay)> CompanyDrafts(
-        int seed, int count, ISet<string> takenDomains)
+    public static List<CompanyDraft> CompanyDrafts(int seed, int count, ISet<string> takenDomains)
     {
         // Its own random sequence: the number of companies must not shift the customers' draws.
         var rng = new DemoRandom(unchecked((seed * 7919) + 17));
         var randomizer = new Randomizer(unchecked((seed * 31) + 5));
         var fakers = DemoCatalog.Countries.Select(c => new Faker(c.Locale) { Random = randomizer }).ToArray();
-        var drafts = new List<(string, string, string, string, string, string, bool, int, double)>(count);
+        var drafts = new List<CompanyDraft>(count);
         for (var i = 0; i < count; i++)
         {
             var countryIndex = rng.Weighted(CountryWeights);
@@ -154,7 +156,7 @@ internal sealed class DemoPopulation
             }
 
             var industry = isCafe ? rng.Pick(DemoCatalog.CafeIndustries) : rng.Pick(DemoCatalog.OfficeIndustries);
-            drafts.Add((name, domain, industry, f.Address.City(), DemoCatalog.Countries[countryIndex].Country, f.Phone.PhoneNumber(), isCafe, rng.Int(0, 1_000), rng.Int(0, 300 * 86_400) / 86_400.0));
+            drafts.Add(new CompanyDraft(name, domain, industry, f.Address.City(), DemoCatalog.Countries[countryIndex].Country, f.Phone.PhoneNumber(), isCafe, rng.Int(0, 1_000), rng.Int(0, 300 * 86_400) / 86_400.0));
         }
 
         return drafts;
@@ -312,7 +314,7 @@ internal sealed class DemoPopulation
 
         batch.Customers.Add(new CustomerRow(
             id, first, last, email, phone, street, city, postal, region is null ? null : Trim(region, 100), country, birth, language,
-            company?.Id, owner?.Id, Trim(Validate.Fold($"{first} {last} {email}"), 500), created));
+            company?.Id, owner?.Id, Trim(CustomerRules.SearchText(first, last, email), 500), created));
 
         if (orderCount > 0)
         {
@@ -670,20 +672,19 @@ internal sealed class DemoPopulation
     /// <summary>Lower-case ASCII letters and digits of a name, with <paramref name="separator"/> between words ('\0': none); accents are dropped.</summary>
     public static string Slug(string value, char separator)
     {
-        var sb = new StringBuilder(value.Length);
+        var folded = SearchFolding.Fold(value);
+        var sb = new StringBuilder(folded.Length);
         var pendingSeparator = false;
-        foreach (var upper in value)
+        foreach (var c in folded)
         {
-            var c = char.ToLowerInvariant(upper);
-            var ascii = char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) ? c.ToString() : Transliterate(c);
-            if (ascii.Length > 0)
+            if (char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))
             {
                 if (pendingSeparator && separator != '\0' && sb.Length > 0)
                 {
                     sb.Append(separator);
                 }
 
-                sb.Append(ascii);
+                sb.Append(c);
                 pendingSeparator = false;
             }
             else if (c is ' ' or '-' or '&' or ',' or '.')
@@ -694,24 +695,4 @@ internal sealed class DemoPopulation
 
         return sb.ToString();
     }
-
-    // Spelled out rather than through Unicode normalisation, which invariant globalization mode does not perform.
-    private static string Transliterate(char c) => c switch
-    {
-        'à' or 'á' or 'â' or 'ã' or 'ä' or 'å' or 'ā' => "a",
-        'æ' => "ae",
-        'ç' or 'č' or 'ć' => "c",
-        'è' or 'é' or 'ê' or 'ë' or 'ē' or 'ę' => "e",
-        'ì' or 'í' or 'î' or 'ï' => "i",
-        'ñ' or 'ń' => "n",
-        'ò' or 'ó' or 'ô' or 'õ' or 'ö' or 'ø' or 'ō' => "o",
-        'œ' => "oe",
-        'ß' => "ss",
-        'š' or 'ś' => "s",
-        'ù' or 'ú' or 'û' or 'ü' or 'ū' => "u",
-        'ý' or 'ÿ' => "y",
-        'ž' or 'ź' or 'ż' => "z",
-        'ł' => "l",
-        _ => "",
-    };
 }

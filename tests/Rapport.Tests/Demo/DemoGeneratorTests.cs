@@ -197,13 +197,29 @@ public sealed class DemoGeneratorTests(DemoBusinessFixture demo) : IClassFixture
         customers.Should().OnlyContain(c =>
             c.Email!.EndsWith("@example.com", StringComparison.Ordinal) || c.Email.EndsWith("@example.org", StringComparison.Ordinal) ||
             c.Email.EndsWith("@example.net", StringComparison.Ordinal) || c.Email.EndsWith(".example", StringComparison.Ordinal));
-        customers.Should().OnlyContain(c => c.SearchText == Common.Validate.Fold($"{c.FirstName} {c.LastName} {c.Email}"));
+        customers.Should().OnlyContain(c => c.SearchText == Rapport.Customers.CustomerRules.SearchText(c.FirstName, c.LastName, c.Email));
         customers.Should().OnlyContain(c => c.Country!.Length == 2 && c.Language != null && c.City != null && c.Street != null);
         customers.Count(c => c.BirthDate != null).Should().BeGreaterThan(customers.Count / 2);
         customers.Where(c => c.BirthDate != null).Should().OnlyContain(c => c.BirthDate!.Value.Year > 1930 && c.BirthDate.Value.Year < 2010);
         customers.Count(c => c.Company != null).Should().BeGreaterThan(0);
         customers.Where(c => c.Company != null).Should().OnlyContain(c => c.Email!.EndsWith("@" + c.Company!.Domain, StringComparison.Ordinal));
+        customers.Where(c => c.Company != null).Should().OnlyContain(c => c.Company!.NameNormalized == Rapport.Companies.CompanyNames.Normalize(c.Company.Name));
         customers.Count(c => c.Owner != null).Should().BeGreaterThan(0);
+        foreach (var c in customers)
+        {
+            // What the API would accept for this customer: the demo writes nothing a user could not have entered.
+            var errors = new Common.FieldErrors();
+            Rapport.Customers.CustomerRules.Text(errors, "firstName", c.FirstName, 100);
+            Rapport.Customers.CustomerRules.Text(errors, "lastName", c.LastName, 100);
+            Rapport.Customers.CustomerRules.Email(errors, c.Email);
+            Rapport.Customers.CustomerRules.Phone(errors, c.Phone);
+            Rapport.Customers.CustomerRules.Country(errors, c.Country);
+            Rapport.Customers.CustomerRules.Language(errors, c.Language);
+            Rapport.Customers.CustomerRules.BirthDate(errors, c.BirthDate, DateOnly.FromDateTime(end.UtcDateTime));
+            Rapport.Customers.CustomerRules.Tags(errors, c.Tags.Select(t => (string?)t.Tag).ToList());
+            errors.Any.Should().BeFalse($"customer {c.Id} should pass the API's rules");
+        }
+
         customers.SelectMany(c => c.Tags).Select(t => t.Tag).Distinct().Should().Contain(["newsletter", "coffee-lover"]);
         customers.SelectMany(c => c.Tags).Should().OnlyContain(t => t.Tag.All(ch => !char.IsUpper(ch)));
         var values = customers.SelectMany(c => c.FieldValues).ToList();
