@@ -56,6 +56,13 @@ internal static class DemoCommand
 
             lock (_lock)
             {
+                if (value.Stage == "Finishing")
+                {
+                    // The rest takes a moment; clear the bar so that log lines and the summary start on a clean line.
+                    Clear();
+                    return;
+                }
+
                 if (_drawn && value.Stage == "Customers" && value.Done < value.Total && _sinceDraw.ElapsedMilliseconds < 100)
                 {
                     return;
@@ -74,9 +81,18 @@ internal static class DemoCommand
 
         public void Finish()
         {
+            lock (_lock)
+            {
+                Clear();
+            }
+        }
+
+        private void Clear()
+        {
             if (enabled && _drawn)
             {
                 output.Write($"\r{new string(' ', 80)}\r");
+                _drawn = false;
             }
         }
     }
