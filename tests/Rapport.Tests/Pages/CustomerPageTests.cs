@@ -158,6 +158,33 @@ public sealed class CustomerPageTests(RapportAppFactory app) : IClassFixture<Rap
     }
 
     [Fact]
+    public async Task Company_is_chosen_inline_from_a_searchable_list()
+    {
+        var name = $"Wombat Works {Guid.NewGuid():N}"[..20];
+        var company = app.WithScope(async sp => (await sp.GetRequiredService<Rapport.Companies.CreateCompany>().HandleAsync(
+            new Rapport.Companies.CreateCompanyRequest(name, City: "Hobart"), CancellationToken.None)).Value!);
+        var customer = PageData.Customer(app, "Joins", "Company");
+        var session = await PageSession.SignInAsync(app, Role.Sales);
+        var page = await session.GetAsync($"/customers/{customer.Id}");
+        var edit = page.QuerySelectorAll("button").Single(b => b.Text() == "Edit Company").GetAttribute("hx-get")!;
+
+        var form = await session.ParseAsync(await session.HtmxGetAsync(edit));
+        var search = form.QuerySelector("input[name=companyQ]")!;
+        var options = await session.ParseAsync(await session.HtmxGetAsync($"{search.GetAttribute("hx-get")}&companyQ=wombat"));
+        var option = options.QuerySelectorAll("option").Single(o => o.Text().StartsWith(name, StringComparison.Ordinal));
+        option.GetAttribute("value").Should().Be(company.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var saved = await session.HtmxPostAsync(form.QuerySelector("form")!.GetAttribute("hx-post")!, new() { ["value"] = option.GetAttribute("value")!, ["version"] = "1" });
+
+        saved.StatusCode.Should().Be(HttpStatusCode.OK);
+        var link = (await session.ParseAsync(saved)).QuerySelector("[data-field=companyId] a")!;
+        link.Text().Should().Be(name);
+        link.GetAttribute("href").Should().Be($"/companies/{company.Id}");
+        var again = await session.ParseAsync(await session.HtmxGetAsync(edit));
+        again.QuerySelector("select option[selected]")!.GetAttribute("value").Should().Be(company.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Custom_number_field_is_edited_inline_and_refuses_text()
     {
         var key = $"cups_{Guid.NewGuid():N}"[..16];

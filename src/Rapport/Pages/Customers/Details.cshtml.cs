@@ -22,6 +22,7 @@ public sealed class DetailsModel(
     LogInteraction logInteraction,
     ListCustomFields listCustomFields,
     ListUsers listUsers,
+    Rapport.Companies.SearchCompanies searchCompanies,
     TimeProvider clock,
     IConfiguration configuration) : PageModel
 {
@@ -77,6 +78,13 @@ public sealed class DetailsModel(
         }
 
         Customer = customer.Value!;
+        if (Customer.Company is { } company && definition.Key == "companyId" && definition.Choices is { } choices &&
+            !choices.Any(c => c.Value == company.Id.ToString(CultureInfo.InvariantCulture)))
+        {
+            // The current company is always an option, so saving another field of the form never drops it.
+            definition = definition with { Choices = [choices[0], (company.Id.ToString(CultureInfo.InvariantCulture), company.Name), .. choices.Skip(1)] };
+        }
+
         return Partial("_ProfileField", new ProfileFieldView(this, definition, edit, definition.Read(Customer), null, false));
     }
 
@@ -133,7 +141,12 @@ public sealed class DetailsModel(
     {
         if (ProfileField.Standard.FirstOrDefault(f => f.Key == key) is { } standard)
         {
-            return key == "ownerId" ? ProfileField.Owner(await OwnerChoicesAsync(ct)) : standard;
+            return key switch
+            {
+                "ownerId" => standard with { Choices = await OwnerChoicesAsync(ct) },
+                "companyId" => standard with { Choices = await CompanyChoicesAsync(null, ct) },
+                _ => standard,
+            };
         }
 
         if (key is not null && key.StartsWith(ProfileField.CustomPrefix, StringComparison.Ordinal))
@@ -144,6 +157,32 @@ public sealed class DetailsModel(
         }
 
         return null;
+    }
+
+    /// <summary>The first companies by name matching <paramref name="q"/> (the edit form narrows them as one types).</summary>
+    private async Task<IReadOnlyList<(string Value, string Label)>> CompanyChoicesAsync(string? q, CancellationToken ct)
+    {
+        var page = await searchCompanies.HandleAsync(new Rapport.Companies.SearchCompaniesQuery(q, CompanyChoiceCount), ct);
+        return
+        [
+            ("", "No company"),
+            .. (page.IsOk ? page.Value!.Items : []).Select(c => (c.Id.ToString(CultureInfo.InvariantCulture), c.City is null ? c.Name : $"{c.Name} ({c.City})")),
+        ];
+    }
+
+    public const int CompanyChoiceCount = 50;
+
+    /// <summary>The company options for the text typed in the company edit form's search box.</summary>
+    public async Task<IActionResult> OnGetCompanyChoicesAsync(long id, string? companyQ, CancellationToken ct)
+    {
+        if (!CanWrite)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var choices = await CompanyChoicesAsync(companyQ, ct);
+        return Content(string.Concat(choices.Select(c =>
+            $"<option value=\"{System.Net.WebUtility.HtmlEncode(c.Value)}\">{System.Net.WebUtility.HtmlEncode(c.Label)}</option>")), "text/html");
     }
 
     private async Task<IReadOnlyList<(string Value, string Label)>> OwnerChoicesAsync(CancellationToken ct) =>
@@ -351,14 +390,16 @@ public sealed record ProfileField(
         new("language", "Language", "text", c => c.Language, (v, _) => new() { Language = Clean(v) }, "A language tag, e.g. en or fr-CA."),
         new("tags", "Tags", "text", c => string.Join(", ", c.Tags), (v, _) => new() { Tags = new Optional<IReadOnlyList<string?>?>(FormValues.Tags(v)) },
             "Separate tags with commas."),
-        new("ownerId", "Owner", "select", c => c.Owner?.Id.ToString(CultureInfo.InvariantCulture), (v, e) => new() { OwnerId = Id(v, e) },
+        new("companyId", "Company", "company", c => c.Company?.Id.ToString(CultureInfo.InvariantCulture), (v, e) => new() { CompanyId = Id(v, e, "companyId") },
+            Show: c => c.Company?.Name),
+        new("ownerId", "Owner", "select", c => c.Owner?.Id.ToString(CultureInfo.InvariantCulture), (v, e) => new() { OwnerId = Id(v, e, "ownerId") },
             Show: c => c.Owner?.Name),
     ];
 
-    public static ProfileField Owner(IReadOnlyList<(string Value, string Label)> choices) =>
-        Standard.Single(f => f.Key == "ownerId") with { Choices = choices };
+    /// <summary>The fields shown in the Account card rather than the Profile card.</summary>
+    public static readonly IReadOnlySet<string> AccountKeys = new HashSet<string>(StringComparer.Ordinal) { "companyId", "ownerId" };
 
-    private static long? Id(string? value, FieldErrors errors)
+    private static long? Id(string? value, FieldErrors errors, string field)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -370,7 +411,7 @@ public sealed record ProfileField(
             return id;
         }
 
-        errors.Add("ownerId", "Choose someone from the list.");
+        errors.Add(field, "Choose from the list.");
         return null;
     }
 
