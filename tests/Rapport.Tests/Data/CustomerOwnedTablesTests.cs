@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Rapport.Customers;
+using Rapport.Data;
+
+namespace Rapport.Tests.Data;
+
+/// <summary>
+/// The scale path in DESIGN.md (Citus with <c>customer_id</c> as distribution column) holds only if every table whose
+/// rows belong to a customer carries <c>customer_id</c> itself, also when it hangs off another customer-owned table
+/// (transaction lines under transactions). Checked on the EF model, so new features are covered as they are added.
+/// </summary>
+public sealed class CustomerOwnedTablesTests
+{
+    [Fact]
+    public void Every_table_that_belongs_to_a_customer_carries_customer_id()
+    {
+        var model = Model();
+        var customer = model.FindEntityType(typeof(Customer))!;
+
+        var owned = new HashSet<IEntityType>();
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var entity in model.GetEntityTypes().Where(e => e != customer && !owned.Contains(e)))
+            {
+                // Owned when a required foreign key points at the customer or at a row that is itself customer-owned.
+                if (entity.GetForeignKeys().Any(fk => fk.IsRequired && (fk.PrincipalEntityType == customer || owned.Contains(fk.PrincipalEntityType))))
+                {
+                    owned.Add(entity);
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+
+        owned.Select(e => e.GetTableName()).Should().Contain(["customer_tags", "interactions", "transactions", "transaction_lines"],
+            "the walk finds the customer-owned tables we know of");
+        var missing = owned.Where(e => e.GetProperties().All(p => p.GetColumnName() != "customer_id")).Select(e => e.GetTableName()).ToList();
+        missing.Should().BeEmpty("every customer-owned table carries customer_id (DESIGN.md, scale path)");
+    }
+
+    /// <summary>The model does not depend on the provider for tables, columns and keys; SQLite needs no server.</summary>
+    private static IModel Model()
+    {
+        var options = new DbContextOptionsBuilder<RapportDbContext>();
+        new RapportDatabase(DatabaseProvider.Sqlite, "Data Source=:memory:").Configure(options);
+        using var db = new RapportDbContext(options.Options);
+        return db.Model;
+    }
+}
