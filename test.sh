@@ -139,33 +139,31 @@ if ! postgres_answers "$pg_host" "$pg_port" && [[ $(id -u) -eq 0 ]] && command -
   fi
 fi
 
+# A run that cannot happen here: a failure when required, otherwise a loud skip.
+cannot_run() {
+  local name=$1 required=$2 why=$3 how=$4
+  if [[ $required == 1 ]]; then
+    loud "The $name run cannot happen: $why. It is required here: FAILED." "$how"
+    record "$name" failed 0 0 0 "$why"
+    failures=$((failures + 1))
+  else
+    loud "SKIPPED the $name run: $why." "$how CI runs it."
+    record "$name" skipped 0 0 0 "$why"
+    skipped_runs=$((skipped_runs + 1))
+  fi
+}
+
 if postgres_answers "$pg_host" "$pg_port"; then
   RAPPORT_TEST_DATABASE=postgres run_suite postgres tests/Rapport.Tests
-elif [[ $require_postgres == 1 ]]; then
-  loud "PostgreSQL does not answer at $pg_host:$pg_port and RAPPORT_REQUIRE_POSTGRES=1: FAILED." \
-    "Start a server or set RAPPORT_TEST_POSTGRES (an Npgsql connection string)."
-  record postgres failed 0 0 0 "no server at $pg_host:$pg_port"
-  failures=$((failures + 1))
 else
-  loud "SKIPPED the PostgreSQL run: no server answers at $pg_host:$pg_port." \
-    "Start one (e.g. pg_ctlcluster 15 main start) or set RAPPORT_TEST_POSTGRES; CI runs it."
-  record postgres skipped 0 0 0 "no server at $pg_host:$pg_port"
-  skipped_runs=$((skipped_runs + 1))
+  cannot_run postgres "$require_postgres" "no PostgreSQL server answers at $pg_host:$pg_port"     "Start one (e.g. pg_ctlcluster 15 main start) or set RAPPORT_TEST_POSTGRES (an Npgsql connection string)."
 fi
 
 # 3. Browser
 if [[ -x $RAPPORT_CHROMIUM ]]; then
   run_suite browser tests/Rapport.BrowserTests
-elif [[ $require_browser == 1 ]]; then
-  loud "Chromium not found at $RAPPORT_CHROMIUM and RAPPORT_REQUIRE_BROWSER=1: FAILED." \
-    "Install it (apt-get install chromium) or set RAPPORT_CHROMIUM."
-  record browser failed 0 0 0 "no Chromium at $RAPPORT_CHROMIUM"
-  failures=$((failures + 1))
 else
-  loud "SKIPPED the browser tests: no Chromium at $RAPPORT_CHROMIUM." \
-    "Install it (apt-get install chromium) or set RAPPORT_CHROMIUM; CI runs them."
-  record browser skipped 0 0 0 "no Chromium at $RAPPORT_CHROMIUM"
-  skipped_runs=$((skipped_runs + 1))
+  cannot_run browser "$require_browser" "no Chromium at $RAPPORT_CHROMIUM"     "Install it (apt-get install chromium) or set RAPPORT_CHROMIUM."
 fi
 
 bold "summary ($((SECONDS - started)) s; reports in $results)"
