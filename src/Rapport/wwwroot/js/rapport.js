@@ -87,6 +87,42 @@
     }
   });
 
+  // Inline edit: after a field is swapped (edit form, saved value, cancel), keep the keyboard focus in that field:
+  // on its first control, which is the input while editing and the Edit button otherwise.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var id = target && target.id;
+    if (!id || id.indexOf("field-") !== 0) {
+      return;
+    }
+    var field = document.getElementById(id);
+    var control = field && field.querySelector("input:not([type=hidden]), select, textarea, button");
+    if (control) {
+      control.focus();
+      // Typing continues after the current value, as when one clicks into a field.
+      try {
+        if (typeof control.value === "string" && control.setSelectionRange) {
+          control.setSelectionRange(control.value.length, control.value.length);
+        }
+      } catch (e) {
+        // Inputs such as email and date do not support a selection; the focus is enough.
+      }
+    }
+  });
+
+  // Escape cancels an inline edit.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) {
+      return;
+    }
+    var form = event.target.closest("form.inline-edit");
+    var cancel = form && form.querySelector("button[type=button][hx-get]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+
   function readJson(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
