@@ -53,6 +53,24 @@ public sealed class CompanyProductPageTests(RapportAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task Analyst_reads_companies_without_write_controls_and_is_refused_when_posting()
+    {
+        var company = app.WithScope(async sp => (await sp.GetRequiredService<CreateCompany>().HandleAsync(new CreateCompanyRequest("Readonly Ltd"), CancellationToken.None)).Value!);
+        var analyst = await PageSession.SignInAsync(app, Role.Analyst);
+
+        var page = await analyst.GetAsync($"/companies/{company.Id}");
+        page.QuerySelector("h1").Text().Should().Be("Readonly Ltd");
+        page.QuerySelectorAll("a, button").Select(e => e.Text()).Should().NotContain(["Edit company", "Delete company", "Add a person"]);
+        (await analyst.GetAsync("/companies")).QuerySelectorAll("a").Select(a => a.GetAttribute("href")).Should().NotContain("/companies/new");
+
+        (await analyst.Client.GetAsync($"/companies/{company.Id}/edit")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await analyst.PostFormAsync($"/companies/{company.Id}?handler=Delete", new() { ["version"] = "1" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await analyst.PostFormAsync("/companies/new", new() { ["Form.Name"] = "Sneaky Inc" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await app.WithDbAsync(db => db.Companies.AnyAsync(c => c.Id == company.Id))).Should().BeTrue();
+        (await app.WithDbAsync(db => db.Companies.AnyAsync(c => c.Name == "Sneaky Inc"))).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Product_created_by_form_is_filtered_by_category_and_status()
     {
         var marketing = await PageSession.SignInAsync(app, Role.Marketing);
