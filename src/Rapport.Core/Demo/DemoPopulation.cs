@@ -1,3 +1,4 @@
+using Rapport.Common;
 using System.Text;
 using Bogus;
 using Rapport.Customers;
@@ -312,6 +313,14 @@ internal sealed class DemoPopulation
             created = End.AddMinutes(-1);
         }
 
+        // The record exists before anything is recorded about the customer (events on the sign-up day get their own hour).
+        var earliest = Earliest(batch, firstTransaction, firstInteraction);
+        if (earliest is { } e && e <= created)
+        {
+            created = e.AddMinutes(-_rng.Int(5, 120));
+            created = created < _start ? _start : created;
+        }
+
         batch.Customers.Add(new CustomerRow(
             id, first, last, email, phone, street, city, postal, region is null ? null : Trim(region, 100), country, birth, language,
             company?.Id, owner?.Id, Trim(CustomerRules.SearchText(first, last, email), 500), created));
@@ -324,6 +333,24 @@ internal sealed class DemoPopulation
         Tags(batch, id, persona, isProspect, revenue, subscriber, boughtCourse, boughtCoffee, boughtTea);
         Fields(batch, id, persona, orderCount);
         batch.Metrics.Add(Metrics(batch, id, firstTransaction, firstInteraction));
+    }
+
+    private static DateTimeOffset? Earliest(DemoBatch batch, int firstTransaction, int firstInteraction)
+    {
+        DateTimeOffset? earliest = null;
+        for (var i = firstTransaction; i < batch.Transactions.Count; i++)
+        {
+            var at = batch.Transactions[i].OccurredAt;
+            earliest = earliest is null || at < earliest ? at : earliest;
+        }
+
+        for (var i = firstInteraction; i < batch.Interactions.Count; i++)
+        {
+            var at = batch.Interactions[i].OccurredAt;
+            earliest = earliest is null || at < earliest ? at : earliest;
+        }
+
+        return earliest;
     }
 
     /// <summary>
@@ -672,7 +699,7 @@ internal sealed class DemoPopulation
     /// <summary>Lower-case ASCII letters and digits of a name, with <paramref name="separator"/> between words ('\0': none); accents are dropped.</summary>
     public static string Slug(string value, char separator)
     {
-        var folded = SearchFolding.Fold(value);
+        var folded = Validate.Fold(value);
         var sb = new StringBuilder(folded.Length);
         var pendingSeparator = false;
         foreach (var c in folded)

@@ -250,6 +250,19 @@ public sealed class DemoGeneratorTests(DemoBusinessFixture demo) : IClassFixture
     }
 
     [Fact]
+    public async Task Nothing_happens_to_a_customer_before_their_record_was_created()
+    {
+        var created = await demo.Db.WithDbAsync(db => db.Customers.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.CreatedAt));
+        var transactions = await demo.Db.WithDbAsync(db => db.Transactions.AsNoTracking().Select(t => new { t.CustomerId, t.OccurredAt }).ToListAsync());
+        var interactions = await demo.Db.WithDbAsync(db => db.Interactions.AsNoTracking().Select(i => new { i.CustomerId, i.OccurredAt }).ToListAsync());
+        var companies = await demo.Db.WithDbAsync(db => db.Customers.AsNoTracking().Where(c => c.Company != null).Select(c => new { c.CreatedAt, Company = c.Company!.CreatedAt }).ToListAsync());
+
+        transactions.Should().OnlyContain(t => t.OccurredAt > created[t.CustomerId]);
+        interactions.Should().OnlyContain(i => i.OccurredAt > created[i.CustomerId]);
+        companies.Should().OnlyContain(c => c.CreatedAt > c.Company, "people join companies that exist");
+    }
+
+    [Fact]
     public async Task A_second_run_appends_new_customers_after_the_existing_ids_and_reuses_the_catalogue()
     {
         await using var db = await DemoDatabase.CreateAsync();
