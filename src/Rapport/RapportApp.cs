@@ -24,6 +24,7 @@ public static class RapportApp
         builder.Services.AddExceptionHandler<Pages.PageExceptionHandler>();
         builder.Services.AddRapportApi();
         builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/", Policies.Read).AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Error"));
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new Pages.PageResponseHeaders()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         var app = builder.Build();

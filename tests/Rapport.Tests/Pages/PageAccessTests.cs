@@ -41,6 +41,19 @@ public sealed class PageAccessTests(RapportAppFactory app) : IClassFixture<Rappo
     }
 
     [Fact]
+    public async Task Pages_are_never_cached_and_vary_by_the_htmx_headers()
+    {
+        var session = await PageSession.SignInAsync(app, Role.Sales);
+
+        foreach (var response in new[] { await session.Client.GetAsync("/customers"), await session.HtmxGetAsync("/customers?q=x", "customer-results") })
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            response.Headers.CacheControl!.NoStore.Should().BeTrue();
+            response.Headers.Vary.Should().Contain(["HX-Request", "HX-Target"]);
+        }
+    }
+
+    [Fact]
     public async Task Sign_out_ends_the_session()
     {
         var session = await PageSession.SignInAsync(app, Role.Marketing);
