@@ -1,6 +1,4 @@
-using Rapport.Common;
-
-namespace Rapport.Companies;
+namespace Rapport.Common;
 
 /// <summary>ISO 3166-1 alpha-2 country codes (the 249 officially assigned, plus XK for Kosovo, in common use).</summary>
 public static class Countries

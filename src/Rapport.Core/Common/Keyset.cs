@@ -1,6 +1,4 @@
-using Rapport.Common;
-
-namespace Rapport.Interactions;
+namespace Rapport.Common;
 
 /// <summary>
 /// Keyset cursors for the lists of interactions, transactions, products and companies: the sort key of the last row

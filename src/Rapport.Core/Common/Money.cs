@@ -1,6 +1,4 @@
-using Rapport.Common;
-
-namespace Rapport.Transactions;
+namespace Rapport.Common;
 
 /// <summary>
 /// Rules for money and quantities. Amounts are stored as numeric(19,4) on PostgreSQL and REAL rounded to 4 decimals

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Rapport.Common;
 
-namespace Rapport.Interactions;
+namespace Rapport.Common;
 
 /// <summary>Checks on free text and record sources shared by the interaction, transaction, product and company use cases.</summary>
 public static class TextRules

@@ -1,11 +1,13 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Net.Mail;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Rapport.Common;
 
 /// <summary>Small checks shared by every use case, so a field gets the same message wherever it is written.</summary>
-public static class Validate
+public static partial class Validate
 {
     /// <summary>Trims; returns null for blank input.</summary>
     public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -64,33 +66,62 @@ public static class Validate
     /// <summary>ISO 3166-1 alpha-2: two letters.</summary>
     public static void Country(FieldErrors errors, string field, string? value)
     {
-        if (value is not null && (value.Length != 2 || !value.All(char.IsAsciiLetter)))
+        if (value is not null && !Countries.Codes.Contains(value.ToUpperInvariant()))
         {
             errors.Add(field, "Must be a two-letter ISO 3166-1 country code, e.g. US.");
         }
     }
 
-    public static void Language(FieldErrors errors, string field, string? value)
+/// <summary>Longest language tag accepted (BCP 47 allows long private-use tags; 35 covers all registered ones).</summary>
+    public const int LanguageMaxLength = 35;
+
+    /// <summary>
+    /// A BCP 47 language tag such as <c>en</c>, <c>fr-CA</c> or <c>zh-Hant-TW</c>, stored in its canonical case.
+    /// Checked by shape: with invariant globalization the culture lookup accepts or rejects tags arbitrarily.
+    /// </summary>
+    public static string? Language(FieldErrors errors, string field, string? value)
     {
-        if (value is null)
+        var clean = Validate.Clean(value)?.Replace('_', '-');
+        if (clean is null)
         {
-            return;
+            return null;
         }
 
-        try
-        {
-            if (value.Length > 35 || CultureInfo.GetCultureInfo(value, predefinedOnly: false).Name.Length == 0)
-            {
-                errors.Add(field, "Must be a language tag such as en or fr-CA.");
-            }
-        }
-        catch (CultureNotFoundException)
+        var match = LanguageTag().Match(clean);
+        if (clean.Length > LanguageMaxLength || !match.Success)
         {
             errors.Add(field, "Must be a language tag such as en or fr-CA.");
+            return clean;
         }
+
+        var tag = match.Groups["language"].Value.ToLowerInvariant();
+        if (match.Groups["script"].Success)
+        {
+            var script = match.Groups["script"].Value;
+            tag += "-" + char.ToUpperInvariant(script[0]) + script[1..].ToLowerInvariant();
+        }
+
+        if (match.Groups["region"].Success)
+        {
+            tag += "-" + match.Groups["region"].Value.ToUpperInvariant();
+        }
+
+        foreach (var variant in match.Groups["variant"].Captures.Select(c => c.Value))
+        {
+            tag += "-" + variant.ToLowerInvariant();
+        }
+
+        return tag;
     }
 
-    /// <summary>Lower case without accents: "José Núñez" → "jose nunez". Used for portable case-insensitive search.</summary>
+    private static readonly FrozenDictionary<char, string> Unaccented = Build();
+
+    /// <summary>
+    /// Lower case without accents: "José Núñez" → "jose nunez", "Straße" → "strasse". Used for portable
+    /// case-insensitive search columns. <c>string.Normalize</c> cannot decompose under invariant globalization (as
+    /// Rapport runs), so the Latin letters that carry marks come from an explicit table, the same on every machine.
+    /// Idempotent.
+    /// </summary>
     public static string Fold(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -98,16 +129,49 @@ public static class Validate
             return "";
         }
 
-        var decomposed = value.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var sb = new StringBuilder(value.Length);
+        foreach (var c in value)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            if (c is >= '\u0300' and <= '\u036f')
+            {
+                continue; // a combining mark left over from decomposed input
+            }
+
+            if (Unaccented.TryGetValue(c, out var plain))
+            {
+                sb.Append(plain);
+            }
+            else
             {
                 sb.Append(char.ToLowerInvariant(c));
             }
         }
 
-        return sb.ToString().Normalize(NormalizationForm.FormC);
+        return sb.ToString();
     }
+
+    private static FrozenDictionary<char, string> Build()
+    {
+        (string From, string To)[] groups =
+        [
+            ("àáâãäåāăą", "a"), ("æ", "ae"), ("çćĉċč", "c"), ("ďđð", "d"), ("èéêëēĕėęě", "e"), ("ĝğġģ", "g"),
+            ("ĥħ", "h"), ("ìíîïĩīĭįı", "i"), ("ĳ", "ij"), ("ĵ", "j"), ("ķ", "k"), ("ĺļľŀł", "l"), ("ñńņňŉ", "n"),
+            ("òóôõöøōŏő", "o"), ("œ", "oe"), ("ŕŗř", "r"), ("śŝşšș", "s"), ("ß", "ss"), ("ţťŧț", "t"), ("þ", "th"),
+            ("ùúûüũūŭůűų", "u"), ("ŵ", "w"), ("ýÿŷ", "y"), ("źżž", "z"),
+        ];
+        var table = new Dictionary<char, string>();
+        foreach (var (from, to) in groups)
+        {
+            foreach (var c in from)
+            {
+                table[c] = to;
+                table[char.ToUpperInvariant(c)] = to;
+            }
+        }
+
+        return table.ToFrozenDictionary();
+    }
+
+    [GeneratedRegex("^(?<language>[A-Za-z]{2,3})(-(?<script>[A-Za-z]{4}))?(-(?<region>[A-Za-z]{2}|[0-9]{3}))?(-(?<variant>[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")]
+    private static partial Regex LanguageTag();
 }

@@ -57,7 +57,7 @@ public static class CompanyNames
     /// </summary>
     public static string Normalize(string name)
     {
-        var folded = SearchFolding.Fold(name);
+        var folded = Validate.Fold(name);
         return folded.Length <= CompanyLimits.Name ? folded : folded[..CompanyLimits.Name];
     }
 }

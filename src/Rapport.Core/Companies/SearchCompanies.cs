@@ -32,11 +32,8 @@ public sealed class SearchCompanies(RapportDbContext db)
         var companies = db.Companies.AsNoTracking();
         if (q is not null)
         {
-            // Rows written with Validate.Fold alone keep their accents (it cannot strip them under invariant
-            // globalization); matching the query folded both ways finds those too.
-            var folded = SearchFolding.Fold(q);
-            var plain = Validate.Fold(q);
-            companies = companies.Where(c => c.NameNormalized.Contains(folded) || c.NameNormalized.Contains(plain));
+            var folded = Validate.Fold(q);
+            companies = companies.Where(c => c.NameNormalized.Contains(folded));
         }
 
         if (after is var (afterKey, afterId))

@@ -103,7 +103,7 @@ public sealed class CreateCustomer(
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (CustomerRules.IsUniqueViolation(e))
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
             {
                 // Another request took one of the external ids between the check and the insert.
                 db.ChangeTracker.Clear();

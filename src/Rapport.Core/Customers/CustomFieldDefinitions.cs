@@ -150,7 +150,7 @@ public sealed class CreateCustomField(RapportDbContext db, ILogger<CreateCustomF
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (CustomerRules.IsUniqueViolation(e))
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             db.ChangeTracker.Clear();
             return Result<CustomFieldRow>.Conflict($"There is already a custom field with key '{key}'.", "key");

@@ -74,44 +74,7 @@ public static partial class CustomerRules
         return clean?.ToUpperInvariant();
     }
 
-    /// <summary>
-    /// A BCP 47 language tag such as <c>en</c>, <c>fr-CA</c> or <c>zh-Hant-TW</c>, stored in its canonical case.
-    /// Checked by shape: with invariant globalization the culture lookup accepts or rejects tags arbitrarily.
-    /// </summary>
-    public static string? Language(FieldErrors errors, string? value)
-    {
-        var clean = Validate.Clean(value)?.Replace('_', '-');
-        if (clean is null)
-        {
-            return null;
-        }
-
-        var match = LanguageTag().Match(clean);
-        if (clean.Length > CustomerLimits.Language || !match.Success)
-        {
-            errors.Add("language", "Must be a language tag such as en or fr-CA.");
-            return clean;
-        }
-
-        var tag = match.Groups["language"].Value.ToLowerInvariant();
-        if (match.Groups["script"].Success)
-        {
-            var script = match.Groups["script"].Value;
-            tag += "-" + char.ToUpperInvariant(script[0]) + script[1..].ToLowerInvariant();
-        }
-
-        if (match.Groups["region"].Success)
-        {
-            tag += "-" + match.Groups["region"].Value.ToUpperInvariant();
-        }
-
-        foreach (var variant in match.Groups["variant"].Captures.Select(c => c.Value))
-        {
-            tag += "-" + variant.ToLowerInvariant();
-        }
-
-        return tag;
-    }
+    public static string? Language(FieldErrors errors, string? value) => Validate.Language(errors, "language", value);
 
     public static DateOnly? BirthDate(FieldErrors errors, DateOnly? value, DateOnly today)
     {
@@ -244,18 +207,8 @@ public static partial class CustomerRules
     }
 
     public static string SearchText(string? firstName, string? lastName, string? email) =>
-        SearchFolding.Fold($"{firstName} {lastName} {email}".Trim());
-
-    public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
+        Validate.Fold($"{firstName} {lastName} {email}".Trim());
 
     [GeneratedRegex(@"^[0-9+\-(). /]+$")]
     private static partial Regex PhoneChars();
-
-    [GeneratedRegex("^(?<language>[A-Za-z]{2,3})(-(?<script>[A-Za-z]{4}))?(-(?<region>[A-Za-z]{2}|[0-9]{3}))?(-(?<variant>[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")]
-    private static partial Regex LanguageTag();
 }

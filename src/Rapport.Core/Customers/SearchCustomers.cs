@@ -199,13 +199,8 @@ public sealed class SearchCustomers(RapportDbContext db)
     {
         foreach (var word in q.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Take(MaxSearchWords))
         {
-            var folded = SearchFolding.Fold(word);
-            var plain = Validate.Fold(word);
-            // Rows written by code that folds with Validate.Fold alone keep their accents in search_text;
-            // the second form still finds them when the query is typed with the same accents.
-            customers = folded == plain
-                ? customers.Where(c => c.SearchText.Contains(folded))
-                : customers.Where(c => c.SearchText.Contains(folded) || c.SearchText.Contains(plain));
+            var folded = Validate.Fold(word);
+            customers = customers.Where(c => c.SearchText.Contains(folded));
         }
 
         return customers;

@@ -116,7 +116,7 @@ public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, TimePro
             var current = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => (int?)c.Version).SingleOrDefaultAsync(ct);
             return current is null ? Result<CustomerDetail>.NotFound($"There is no customer {id}.") : Stale(current.Value);
         }
-        catch (DbUpdateException e) when (CustomerRules.IsUniqueViolation(e))
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             db.ChangeTracker.Clear();
             return Result<CustomerDetail>.Conflict("One of the external ids already belongs to another customer.", "externalIds");

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Rapport.Transactions;
+namespace Rapport.Data;
 
 /// <summary>
 /// Recognises constraint violations on both providers, so that a race the use case's own checks could not see

@@ -190,8 +190,8 @@ public sealed class CustomerRulesUnitTests
     [InlineData(null, "")]
     public void Folding_lowers_and_strips_accents(string? input, string folded)
     {
-        SearchFolding.Fold(input).Should().Be(folded);
-        SearchFolding.Fold(SearchFolding.Fold(input)).Should().Be(folded);
+        Validate.Fold(input).Should().Be(folded);
+        Validate.Fold(Validate.Fold(input)).Should().Be(folded);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Rapport.Common;
 // CA1861: request bodies spell out their JSON arrays inline so each test reads as the request it sends; they run once.
 #pragma warning disable CA1861
 using System.Net;
@@ -215,7 +216,7 @@ public sealed class CustomerSearchTests(RapportAppFactory app) : IClassFixture<R
             {
                 FirstName = $"Bulk{i % 7}",
                 LastName = i % 11 == 0 ? null : $"Crowd{i % 13:D2}",
-                SearchText = SearchFolding.Fold($"Bulk{i % 7} {(i % 11 == 0 ? null : $"Crowd{i % 13:D2}")}"),
+                SearchText = Validate.Fold($"Bulk{i % 7} {(i % 11 == 0 ? null : $"Crowd{i % 13:D2}")}"),
                 Source = "import",
                 Tags = [new CustomerTag { Tag = "crowd" }],
             }).ToList();

@@ -10,7 +10,7 @@ using Rapport.Transactions;
 
 namespace Rapport.Data.Configurations;
 
-// Lengths here are the limits the API validates against (see Rapport.Common.Limits).
+// Lengths here are the limits the use cases validate against (CustomerLimits, CompanyLimits, … in each feature folder).
 
 internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
 {
