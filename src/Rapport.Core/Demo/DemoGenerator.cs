@@ -66,6 +66,12 @@ internal sealed class DemoReference
 /// <c>customer_metrics</c> row is computed from the rows generated for them and written in the same batch: the same
 /// values <see cref="CustomerMetricsUpdater"/> computes with SQL, without a second pass over the history.
 /// </para>
+/// <para>
+/// Limits: ids are taken after the current maximum when the run starts, so nothing else should add customers,
+/// transactions or interactions while it runs (<c>serve --demo</c> generates before the web app starts); a conflicting
+/// insert makes the current batch fail and roll back. Cancelling keeps the batches already committed: whole customers
+/// with their histories and metrics.
+/// </para>
 /// </summary>
 public sealed class DemoGenerator(
     RapportDatabase database,

@@ -1,6 +1,6 @@
-using Rapport.Common;
 using System.Text;
 using Bogus;
+using Rapport.Common;
 using Rapport.Customers;
 using Rapport.Interactions;
 
