@@ -7,11 +7,36 @@ namespace Rapport;
 /// <summary>The web host: UI, REST API and background workers. Reads as a list of feature registrations.</summary>
 public static class RapportApp
 {
+    /// <summary>
+    /// <c>appsettings.json</c> in the working directory (next to <c>data/</c>) overrides the one shipped with the
+    /// binary and is overridden by environment variables and arguments: the same order the admin commands use.
+    /// </summary>
+    private static void AddWorkingDirectorySettings(ConfigurationManager configuration)
+    {
+        var local = Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json");
+        if (Path.GetFullPath(local) == Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
+        {
+            return;
+        }
+
+        var sources = ((IConfigurationBuilder)configuration).Sources;
+        var lastJson = sources.ToList().FindLastIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource);
+        var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = local, Optional = true, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        sources.Insert(lastJson + 1, source);
+    }
+
     public static WebApplication Build(string[] args, bool useBinaryContentRoot)
     {
+        // The application name is fixed so that the static-assets manifest (rapport.staticwebassets.*.json) is found
+        // whichever host starts the app: the CLI, WebApplicationFactory, the browser tests or a benchmark.
         var builder = WebApplication.CreateBuilder(useBinaryContentRoot
-            ? new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }
-            : new WebApplicationOptions { Args = args });
+            ? new WebApplicationOptions { Args = args, ApplicationName = "rapport", ContentRootPath = AppContext.BaseDirectory }
+            : new WebApplicationOptions { Args = args, ApplicationName = "rapport" });
+        if (useBinaryContentRoot)
+        {
+            AddWorkingDirectorySettings(builder.Configuration);
+        }
 
         // Serve wwwroot and the npm files copied at build time from the build output too, not only after publish.
         builder.WebHost.UseStaticWebAssets();

@@ -53,9 +53,11 @@ public sealed class DatabaseMigrator(RapportDatabase database, ILogger<DatabaseM
             var done = new List<Migration>();
             foreach (var migration in Scripts(database.Provider).Where(m => !applied.Contains(m.Version)))
             {
-                await ApplyAsync(connection, migration, ct);
-                done.Add(migration);
-                logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
+                if (await ApplyAsync(connection, migration, ct))
+                {
+                    done.Add(migration);
+                    logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
+                }
             }
 
             return done;
@@ -82,9 +84,20 @@ public sealed class DatabaseMigrator(RapportDatabase database, ILogger<DatabaseM
         }
     }
 
-    private static async Task ApplyAsync(DbConnection connection, Migration migration, CancellationToken ct)
+    /// <summary>Applies one script unless another process applied it meanwhile; false when it was already there.</summary>
+    private static async Task<bool> ApplyAsync(DbConnection connection, Migration migration, CancellationToken ct)
     {
+        // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here, so the check below cannot race another
+        // migrator that read schema_versions before we did (PostgreSQL is serialised by the advisory lock as well).
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var already = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM schema_versions WHERE version = @Version", new { migration.Version }, tx, cancellationToken: ct));
+        if (already > 0)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO schema_versions (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
@@ -92,6 +105,7 @@ public sealed class DatabaseMigrator(RapportDatabase database, ILogger<DatabaseM
             tx,
             cancellationToken: ct));
         await tx.CommitAsync(ct);
+        return true;
     }
 
     private static string Read(Assembly assembly, string name)

@@ -31,7 +31,15 @@ internal static class ServeCommand
                 await PrepareDemoAsync(app.Services, parse.GetValue(customers), ct);
             }
 
-            await app.StartAsync(ct);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e)
+            {
+                return CliHost.Fail($"could not listen on {parse.GetValue(urls) ?? "http://localhost:5000"}: {e.Message} Choose another address with --urls.");
+            }
+
             Console.WriteLine($"Rapport is running at {string.Join(", ", app.Urls)} (Ctrl+C to stop).");
             await app.WaitForShutdownAsync(ct);
             return 0;
