@@ -176,7 +176,7 @@ done
 echo
 echo "### API latency: $CUSTOMERS demo customers on SQLite, wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $RUNS run(s)"
 echo
-echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'); $(date -u '+%Y-%m-%d %H:%M') UTC."
+echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'); $(date -u '+%Y-%m-%d %H:%M') UTC; 1-minute load average at the end: $(cut -d' ' -f1 /proc/loadavg)."
 [[ -n "${DATABASE:-}" ]] && echo "Database: a copy of $DATABASE." || awk -v a="$demo_start" -v b="$demo_end" 'BEGIN { printf "Demo generation for this database (wall clock, including process start and migration): %.1f s.\n", b - a }'
 echo
 echo "| endpoint | p50 per run (ms) | p99 per run (ms) | median p50 (ms) | median p99 (ms) | median req/s | socket errors | target |"
