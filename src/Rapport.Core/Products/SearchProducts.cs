@@ -45,10 +45,11 @@ public sealed class SearchProducts(RapportDbContext db)
         var products = db.Products.AsNoTracking();
         if (q is not null)
         {
-            // Portable case-insensitive match: lower() on both sides, the same SQL on SQLite and PostgreSQL.
-            var folded = q.ToLowerInvariant();
+            // Names are matched on their stored folding (no accents, lower case), the same on both providers;
+            // SKUs are ASCII, where lower() also agrees on SQLite and PostgreSQL.
+            var folded = Validate.Fold(q);
 #pragma warning disable CA1862 // Runs as SQL: EF translates ToLower() to lower() on both providers; StringComparison overloads do not translate.
-            products = products.Where(p => p.Name.ToLower().Contains(folded) || p.Sku.ToLower().Contains(folded));
+            products = products.Where(p => p.NameNormalized.Contains(folded) || p.Sku.ToLower().Contains(folded));
 #pragma warning restore CA1862
         }
 
@@ -67,7 +68,7 @@ public sealed class SearchProducts(RapportDbContext db)
             products = products.Where(p => p.Kind == kind);
         }
 
-        var sorted = products.Select(p => new { Key = p.Name.ToLower(), Product = p });
+        var sorted = products.Select(p => new { Key = p.NameNormalized, Product = p });
         if (after is var (afterKey, afterId))
         {
             sorted = sorted.Where(x => string.Compare(x.Key, afterKey) > 0 || (x.Key == afterKey && x.Product.Id > afterId));

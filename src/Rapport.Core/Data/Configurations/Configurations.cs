@@ -154,7 +154,8 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.CustomerId, x.OccurredAt, x.Id });
         b.HasIndex(x => new { x.CustomerId, x.ExternalId }).IsUnique();
-        b.HasIndex(x => x.OccurredAt);
+        // Covers revenue and orders over a period (the dashboard, KPIs) without reading the table rows.
+        b.HasIndex(x => new { x.OccurredAt, x.Currency, x.Total });
     }
 }
 
@@ -179,11 +180,13 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         b.ToTable("products");
         b.Property(x => x.Sku).HasMaxLength(64);
         b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.NameNormalized).HasMaxLength(200);
         b.Property(x => x.Description).HasMaxLength(2000);
         b.Property(x => x.Category).HasMaxLength(100);
         b.Property(x => x.Currency).HasMaxLength(3);
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasIndex(x => x.Sku).IsUnique();
+        b.HasIndex(x => x.NameNormalized);
         b.HasIndex(x => x.Category);
     }
 }

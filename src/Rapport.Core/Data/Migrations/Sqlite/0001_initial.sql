@@ -32,6 +32,7 @@ CREATE TABLE "products" (
     "id" INTEGER NOT NULL CONSTRAINT "pk_products" PRIMARY KEY AUTOINCREMENT,
     "sku" TEXT NOT NULL,
     "name" TEXT NOT NULL,
+    "name_normalized" TEXT NOT NULL,
     "description" TEXT NULL,
     "category" TEXT NULL,
     "kind" TEXT NOT NULL,
@@ -252,6 +253,9 @@ CREATE INDEX "ix_interactions_occurred_at" ON "interactions" ("occurred_at");
 CREATE INDEX "ix_products_category" ON "products" ("category");
 
 
+CREATE INDEX "ix_products_name_normalized" ON "products" ("name_normalized");
+
+
 CREATE UNIQUE INDEX "ix_products_sku" ON "products" ("sku");
 
 
@@ -270,7 +274,7 @@ CREATE UNIQUE INDEX "ix_transactions_customer_id_external_id" ON "transactions" 
 CREATE INDEX "ix_transactions_customer_id_occurred_at_id" ON "transactions" ("customer_id", "occurred_at", "id");
 
 
-CREATE INDEX "ix_transactions_occurred_at" ON "transactions" ("occurred_at");
+CREATE INDEX "ix_transactions_occurred_at_currency_total" ON "transactions" ("occurred_at", "currency", "total");
 
 
 CREATE UNIQUE INDEX "ix_users_email_normalized" ON "users" ("email_normalized");
