@@ -21,6 +21,11 @@ internal static class ServeCommand
         serve.Options.Add(customers);
         serve.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(demo) && new DemoOptions(parse.GetValue(customers), DemoOptions.DefaultSeed).Problem is { } problem)
+            {
+                return CliHost.Fail($"--demo-customers: {problem}");
+            }
+
             var hostArgs = parse.GetValue(urls) is { } u ? new[] { $"--urls={u}" } : [];
             await using var app = RapportApp.Build(hostArgs, useBinaryContentRoot: true);
             var database = app.Services.GetRequiredService<RapportDatabase>();
