@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Rapport.Common;
@@ -39,7 +38,7 @@ public static class CustomerEndpoints
                     return ApiProblems.From(result);
                 }
 
-                response.Headers.ETag = ETag(result.Value!.Version);
+                response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/customers/{result.Value.Id}", result.Value);
             })
             .RequireAuthorization(Policies.WriteCrm)
@@ -54,7 +53,7 @@ public static class CustomerEndpoints
                     return ApiProblems.From(result);
                 }
 
-                var etag = ETag(result.Value!.Version);
+                var etag = ETags.Of(result.Value!.Version);
                 response.Headers.ETag = etag;
                 if (ifNoneMatch is not null && ifNoneMatch.Split(',').Any(t => t.Trim() is var tag && (tag == "*" || tag == etag || tag == "W/" + etag)))
                 {
@@ -71,15 +70,9 @@ public static class CustomerEndpoints
                 long id, UpdateCustomerRequest body, [FromHeader(Name = "If-Match")] string? ifMatch,
                 UpdateCustomer update, HttpResponse response, CancellationToken ct) =>
             {
-                if (string.IsNullOrWhiteSpace(ifMatch))
+                if (ETags.IfMatch(ifMatch, required: true, out var version) is { } problem)
                 {
-                    return ApiProblems.Problem(StatusCodes.Status428PreconditionRequired, "precondition-required", "If-Match required",
-                        "Send the customer's current ETag in If-Match (read it with GET first) so that concurrent edits are not lost.");
-                }
-
-                if (!TryParseIfMatch(ifMatch, out var version))
-                {
-                    return ApiProblems.Validation("If-Match", "Must be the ETag of the customer, e.g. \"3\", or *.");
+                    return problem;
                 }
 
                 var result = await update.HandleAsync(id, body, version, ct);
@@ -88,7 +81,7 @@ public static class CustomerEndpoints
                     return ApiProblems.From(result);
                 }
 
-                response.Headers.ETag = ETag(result.Value!.Version);
+                response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
             .RequireAuthorization(Policies.WriteCrm)
@@ -99,10 +92,9 @@ public static class CustomerEndpoints
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (
                 long id, [FromHeader(Name = "If-Match")] string? ifMatch, DeleteCustomer delete, CancellationToken ct) =>
             {
-                int? version = null;
-                if (!string.IsNullOrWhiteSpace(ifMatch) && !TryParseIfMatch(ifMatch, out version))
+                if (ETags.IfMatch(ifMatch, required: false, out var version) is { } problem)
                 {
-                    return ApiProblems.Validation("If-Match", "Must be the ETag of the customer, e.g. \"3\", or *.");
+                    return problem;
                 }
 
                 var result = await delete.HandleAsync(id, version, ct);
@@ -121,27 +113,5 @@ public static class CustomerEndpoints
             .WithSummary("A customer's interactions and transactions, newest first; keyset-paginated");
 
         return api;
-    }
-
-    public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
-
-    /// <summary>One strong entity tag (<c>"3"</c>) → its version; <c>*</c> → null (any version).</summary>
-    public static bool TryParseIfMatch(string header, out int? version)
-    {
-        version = null;
-        var value = header.Trim();
-        if (value == "*")
-        {
-            return true;
-        }
-
-        if (value.Length >= 3 && value[0] == '"' && value[^1] == '"' &&
-            int.TryParse(value.AsSpan(1, value.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-        {
-            version = parsed;
-            return true;
-        }
-
-        return false;
     }
 }

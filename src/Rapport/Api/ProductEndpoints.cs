@@ -95,30 +95,3 @@ public static class ProductEndpoints
         return api;
     }
 }
-
-/// <summary>
-/// ETags are a record's version in quotes (<c>"3"</c>), parsed the same way as for customers
-/// (<see cref="CustomerEndpoints.TryParseIfMatch"/>). Missing If-Match is 428 where required, <c>*</c> matches any
-/// version, a malformed one is 400, and a stale one is 412 (from the use case).
-/// </summary>
-internal static class ETags
-{
-    public static string Of(int version) => CustomerEndpoints.ETag(version);
-
-    /// <summary>Reads If-Match into the expected version (null for <c>*</c>, or for none when not required); a problem when missing or malformed.</summary>
-    public static ProblemHttpResult? IfMatch(string? ifMatch, bool required, out int? version)
-    {
-        version = null;
-        if (string.IsNullOrWhiteSpace(ifMatch))
-        {
-            return required
-                ? ApiProblems.Problem(StatusCodes.Status428PreconditionRequired, "precondition-required", "If-Match required",
-                    "Send If-Match with the ETag from your last read (GET), so that you do not overwrite changes you have not seen.")
-                : null;
-        }
-
-        return CustomerEndpoints.TryParseIfMatch(ifMatch, out version)
-            ? null
-            : ApiProblems.Validation("If-Match", "Must be one ETag as returned by this API, e.g. \"3\", or *.");
-    }
-}
