@@ -54,25 +54,7 @@ public static partial class Validate
 
     public static string? NormalizeEmail(string? email) => email?.Trim().ToLowerInvariant();
 
-    /// <summary>ISO 4217: three letters; upper-cased.</summary>
-    public static void Currency(FieldErrors errors, string field, string? value)
-    {
-        if (value is null || value.Length != 3 || !value.All(char.IsAsciiLetter))
-        {
-            errors.Add(field, "Must be a three-letter ISO 4217 currency code, e.g. USD.");
-        }
-    }
-
-    /// <summary>ISO 3166-1 alpha-2: two letters.</summary>
-    public static void Country(FieldErrors errors, string field, string? value)
-    {
-        if (value is not null && !Countries.Codes.Contains(value.ToUpperInvariant()))
-        {
-            errors.Add(field, "Must be a two-letter ISO 3166-1 country code, e.g. US.");
-        }
-    }
-
-/// <summary>Longest language tag accepted (BCP 47 allows long private-use tags; 35 covers all registered ones).</summary>
+    /// <summary>Longest language tag accepted (BCP 47 allows long private-use tags; 35 covers all registered ones).</summary>
     public const int LanguageMaxLength = 35;
 
     /// <summary>

@@ -67,12 +67,7 @@ public static partial class CustomerRules
     }
 
     /// <summary>ISO 3166-1 alpha-2, stored upper case.</summary>
-    public static string? Country(FieldErrors errors, string? value)
-    {
-        var clean = Validate.Clean(value);
-        Validate.Country(errors, "country", clean);
-        return clean?.ToUpperInvariant();
-    }
+    public static string? Country(FieldErrors errors, string? value) => Countries.Check(errors, "country", value);
 
     public static string? Language(FieldErrors errors, string? value) => Validate.Language(errors, "language", value);
 
