@@ -87,13 +87,13 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A new staff user with a random password (through the real <see cref="AddUser"/> use case).</summary>
-    public async Task<TestUser> AddUserAsync(Role role)
+    public async Task<TestUser> AddUserAsync(Role role, string? displayName = null)
     {
         var email = $"{Roles.Name(role)}.{Guid.NewGuid():N}@example.com";
         var password = Passwords.Generate();
         await using var scope = Services.CreateAsyncScope();
         var added = await scope.ServiceProvider.GetRequiredService<AddUser>()
-            .HandleAsync(new AddUserRequest(email, role, password, $"Test {role}"), CancellationToken.None);
+            .HandleAsync(new AddUserRequest(email, role, password, displayName ?? $"Test {role}"), CancellationToken.None);
         if (!added.IsOk)
         {
             throw new InvalidOperationException($"Could not add a test user: {added.Message}");

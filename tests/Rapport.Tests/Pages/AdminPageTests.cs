@@ -135,12 +135,12 @@ internal static class RapportAppFactoryPages
     public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
     {
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync("/signin"));
-        var token = page.QuerySelector($"input[name={PageSession.TokenField}]")!.GetAttribute("value")!;
+        var token = page.QuerySelector($"input[name={RapportAppFactory.AntiforgeryField}]")!.GetAttribute("value")!;
         return await client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["email"] = email,
             ["password"] = password,
-            [PageSession.TokenField] = token,
+            [RapportAppFactory.AntiforgeryField] = token,
         }));
     }
 }

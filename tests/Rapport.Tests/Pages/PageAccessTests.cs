@@ -119,11 +119,11 @@ public sealed class PageAccessTests(RapportAppFactory app) : IClassFixture<Rappo
         {
             var html = await _client.GetStringAsync("/signin");
             var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
-            _token = page.QuerySelector($"input[name={PageSession.TokenField}]")!.GetAttribute("value")!;
+            _token = page.QuerySelector($"input[name={RapportAppFactory.AntiforgeryField}]")!.GetAttribute("value")!;
             return page;
         }
 
         public Task<HttpResponseMessage> PostAsync(string path, Dictionary<string, string> fields) =>
-            _client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>(fields) { [PageSession.TokenField] = _token }));
+            _client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>(fields) { [RapportAppFactory.AntiforgeryField] = _token }));
     }
 }

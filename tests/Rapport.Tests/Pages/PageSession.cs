@@ -14,7 +14,6 @@ namespace Rapport.Tests.Pages;
 /// </summary>
 public sealed class PageSession
 {
-    public const string TokenField = "__RequestVerificationToken";
     private static readonly HtmlParser Parser = new();
 
     private PageSession(HttpClient client, long userId, string email)
@@ -31,19 +30,11 @@ public sealed class PageSession
     /// <summary>The antiforgery request token of the last page read (its forms and its htmx header carry it).</summary>
     public string? Token { get; private set; }
 
+    /// <summary>A new user of <paramref name="role"/>, signed in through the real sign-in page by the fixture.</summary>
     public static async Task<PageSession> SignInAsync(RapportAppFactory app, Role role)
     {
-        var email = $"{Roles.Name(role)}-{Guid.NewGuid():N}@example.com";
-        const string password = "a long enough password";
-        var added = app.WithScope(sp => sp.GetRequiredService<AddUser>()
-            .HandleAsync(new AddUserRequest(email, role, password, $"Page tester {role}"), CancellationToken.None));
-        added.IsOk.Should().BeTrue();
-
-        var session = new PageSession(app.Anonymous(), added.Value!.Id, email);
-        await session.GetAsync("/signin");
-        var response = await session.PostFormAsync("/signin", new() { ["email"] = email, ["password"] = password });
-        response.StatusCode.Should().Be(HttpStatusCode.Redirect, "the sign-in form accepts the new user");
-        return session;
+        var user = await app.AddUserAsync(role, $"Page tester {role}");
+        return new PageSession(await app.SignInAsync(user), user.Id, user.Email);
     }
 
     /// <summary>GETs a page that must answer 200 and parses it; remembers its antiforgery token.</summary>
@@ -57,14 +48,14 @@ public sealed class PageSession
     public async Task<IDocument> ParseAsync(HttpResponseMessage response)
     {
         var document = await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
-        Token = document.QuerySelector($"input[name={TokenField}]")?.GetAttribute("value") ?? Token;
+        Token = document.QuerySelector($"input[name={RapportAppFactory.AntiforgeryField}]")?.GetAttribute("value") ?? Token;
         return document;
     }
 
     /// <summary>Posts a form as the browser does, with the antiforgery token as a form field.</summary>
     public Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields)
     {
-        var withToken = new Dictionary<string, string>(fields) { [TokenField] = Token ?? throw new InvalidOperationException("Read a page first.") };
+        var withToken = new Dictionary<string, string>(fields) { [RapportAppFactory.AntiforgeryField] = Token ?? throw new InvalidOperationException("Read a page first.") };
         return Client.PostAsync(path, new FormUrlEncodedContent(withToken));
     }
 
