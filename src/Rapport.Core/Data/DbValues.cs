@@ -12,7 +12,7 @@ public static class DbValues
         database.IsPostgres ? value.ToUniversalTime() : SqliteFormats.Instant(value);
 
     public static object Instant(DbContext db, DateTimeOffset value) =>
-        db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL" ? value.ToUniversalTime() : SqliteFormats.Instant(value);
+        db.Database.IsNpgsql() ? value.ToUniversalTime() : SqliteFormats.Instant(value);
 
     public static object Money(RapportDatabase database, decimal value) => database.IsPostgres ? value : (double)value;
 }
