@@ -9,6 +9,8 @@ public sealed class Company : IStamped, IVersioned
     public string Name { get; set; } = "";
     /// <summary>Lower-cased name for portable case-insensitive search and uniqueness checks.</summary>
     public string NameNormalized { get; set; } = "";
+    /// <summary>The id the company has in the system it came from; unique, so re-imports update instead of duplicating.</summary>
+    public string? ExternalId { get; set; }
     public string? Domain { get; set; }
     public string? Industry { get; set; }
     public string? Website { get; set; }

@@ -1,11 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Companies;
 using Rapport.Customers;
+using Rapport.Duplicates;
 using Rapport.Identity;
+using Rapport.Imports;
+using Rapport.Ingestion;
 using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
 using Rapport.Transactions;
+using Rapport.Webhooks;
 
 namespace Rapport.Data;
 
@@ -24,6 +28,15 @@ public sealed class RapportDbContext(DbContextOptions<RapportDbContext> options)
     public DbSet<Product> Products => Set<Product>();
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Import> Imports => Set<Import>();
+    public DbSet<ImportReject> ImportRejects => Set<ImportReject>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<IngestedMessage> IngestedMessages => Set<IngestedMessage>();
+    public DbSet<DuplicateCandidate> DuplicateCandidates => Set<DuplicateCandidate>();
+    public DbSet<CustomerMerge> CustomerMerges => Set<CustomerMerge>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     public bool IsPostgres => Database.IsNpgsql();
 

@@ -41,6 +41,8 @@ public sealed class Interaction : Common.ICreated
 {
     public long Id { get; set; }
     public long CustomerId { get; set; }
+    /// <summary>The id the interaction has in the system it came from; unique, so re-imports update instead of duplicating.</summary>
+    public string? ExternalId { get; set; }
     public InteractionChannel Channel { get; set; }
     public InteractionDirection Direction { get; set; }
     public InteractionType Type { get; set; }

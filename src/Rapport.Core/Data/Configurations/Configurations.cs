@@ -114,6 +114,7 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
         b.ToTable("companies");
         b.Property(x => x.Name).HasMaxLength(200);
         b.Property(x => x.NameNormalized).HasMaxLength(200);
+        b.Property(x => x.ExternalId).HasMaxLength(100);
         b.Property(x => x.Domain).HasMaxLength(253);
         b.Property(x => x.Industry).HasMaxLength(100);
         b.Property(x => x.Website).HasMaxLength(500);
@@ -123,6 +124,7 @@ internal sealed class CompanyConfiguration : IEntityTypeConfiguration<Company>
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasIndex(x => x.NameNormalized);
         b.HasIndex(x => x.Domain);
+        b.HasIndex(x => x.ExternalId).IsUnique();
     }
 }
 
@@ -131,6 +133,7 @@ internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Intera
     public void Configure(EntityTypeBuilder<Interaction> b)
     {
         b.ToTable("interactions");
+        b.Property(x => x.ExternalId).HasMaxLength(100);
         b.Property(x => x.Subject).HasMaxLength(200);
         b.Property(x => x.Notes).HasMaxLength(10000);
         b.Property(x => x.Source).HasMaxLength(50);
@@ -139,6 +142,7 @@ internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Intera
         // The timeline reads a customer's interactions newest first.
         b.HasIndex(x => new { x.CustomerId, x.OccurredAt, x.Id });
         b.HasIndex(x => x.OccurredAt);
+        b.HasIndex(x => x.ExternalId).IsUnique();
     }
 }
 
@@ -154,6 +158,8 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.CustomerId, x.OccurredAt, x.Id });
         b.HasIndex(x => new { x.CustomerId, x.ExternalId }).IsUnique();
+        // Imports and the batch API find an order by its id before they know the customer.
+        b.HasIndex(x => x.ExternalId);
         // Covers revenue and orders over a period (the dashboard, KPIs) without reading the table rows.
         b.HasIndex(x => new { x.OccurredAt, x.Currency, x.Total });
     }
