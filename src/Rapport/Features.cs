@@ -3,6 +3,7 @@ using Rapport.Customers;
 using Rapport.Dashboard;
 using Rapport.Demo;
 using Rapport.Identity;
+using Rapport.Ingestion;
 using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
@@ -25,6 +26,7 @@ public static class Features
         services.AddTransactions();
         services.AddProducts();
         services.AddCompanies();
+        services.AddIngestion();
         return services;
     }
 }
