@@ -8,6 +8,7 @@ using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
 using Rapport.Transactions;
+using Rapport.Webhooks;
 
 namespace Rapport;
 
@@ -27,6 +28,7 @@ public static class Features
         services.AddProducts();
         services.AddCompanies();
         services.AddIngestion();
+        services.AddWebhooks();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Rapport.Common;
 using Rapport.Data;
 using Rapport.Metrics;
+using Rapport.Webhooks;
 
 namespace Rapport.Customers;
 
@@ -46,6 +47,7 @@ public sealed class CreateCustomer(
     RapportDbContext db,
     CustomerMetricsUpdater metrics,
     GetCustomer get,
+    WebhookOutbox outbox,
     TimeProvider clock,
     ILogger<CreateCustomer> logger)
 {
@@ -111,6 +113,11 @@ public sealed class CreateCustomer(
             }
 
             await metrics.RefreshAsync(customer.Id, ct);
+            if (outbox.Wants(WebhookEvents.CustomerCreated))
+            {
+                await outbox.EnqueueAsync(db, WebhookEvents.CustomerCreated, [customer.Id], ct);
+            }
+
             await transaction.CommitAsync(ct);
         }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rapport.Common;
 using Rapport.Data;
+using Rapport.Webhooks;
 
 namespace Rapport.Customers;
 
@@ -31,7 +32,7 @@ public sealed record UpdateCustomerRequest
     public Optional<IReadOnlyList<ExternalIdInput?>?> ExternalIds { get; init; }
 }
 
-public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, TimeProvider clock, ILogger<UpdateCustomer> logger)
+public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, WebhookOutbox outbox, TimeProvider clock, ILogger<UpdateCustomer> logger)
 {
     /// <param name="expectedVersion">The version the caller read (the ETag); null skips the check (If-Match: *).</param>
     public async Task<Result<CustomerDetail>> HandleAsync(long id, UpdateCustomerRequest request, int? expectedVersion, CancellationToken ct)
@@ -106,6 +107,8 @@ public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, TimePro
         // stamping interceptor bump Version and UpdatedAt for those changes too.
         customer.UpdatedAt = clock.GetUtcNow();
         db.Entry(customer).Property(c => c.UpdatedAt).IsModified = true;
+        // With a webhook subscribed, the event is queued in the same transaction as the change.
+        await using var transaction = outbox.Wants(WebhookEvents.CustomerUpdated) ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -120,6 +123,12 @@ public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, TimePro
         {
             db.ChangeTracker.Clear();
             return Result<CustomerDetail>.Conflict("One of the external ids already belongs to another customer.", "externalIds");
+        }
+
+        if (transaction is not null)
+        {
+            await outbox.EnqueueAsync(db, WebhookEvents.CustomerUpdated, [id], ct);
+            await transaction.CommitAsync(ct);
         }
 
         logger.LogInformation("Customer {CustomerId} updated to version {Version}", id, customer.Version);

@@ -4,6 +4,7 @@ using Rapport.Common;
 using Rapport.Data;
 using Rapport.Metrics;
 using Rapport.Transactions;
+using Rapport.Webhooks;
 
 namespace Rapport.Interactions;
 
@@ -36,7 +37,7 @@ public sealed record LogInteractionRequest(
 /// Records an interaction and refreshes the customer's metrics row (interaction count, last interaction) in the same
 /// database transaction. An unknown customer is a field error on <c>customerId</c>.
 /// </summary>
-public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater metrics, TimeProvider clock, ILogger<LogInteraction> logger)
+public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater metrics, WebhookOutbox outbox, TimeProvider clock, ILogger<LogInteraction> logger)
 {
     public async Task<Result<InteractionDetail>> HandleAsync(LogInteractionRequest request, CancellationToken ct)
     {
@@ -136,6 +137,11 @@ public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater m
         }
 
         await metrics.RefreshAsync(request.CustomerId, ct);
+        if (outbox.Wants(WebhookEvents.InteractionCreated))
+        {
+            await outbox.EnqueueAsync(db, WebhookEvents.InteractionCreated, [interaction.Id], ct);
+        }
+
         await transaction.CommitAsync(ct);
         logger.LogInformation("Logged interaction {InteractionId} ({Type}) for customer {CustomerId}", interaction.Id, type, request.CustomerId);
 

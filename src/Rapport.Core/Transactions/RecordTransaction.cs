@@ -4,6 +4,7 @@ using Rapport.Common;
 using Rapport.Data;
 using Rapport.Interactions;
 using Rapport.Metrics;
+using Rapport.Webhooks;
 
 namespace Rapport.Transactions;
 
@@ -55,6 +56,7 @@ public sealed record TransactionLineRequest(
 public sealed class RecordTransaction(
     RapportDbContext db,
     CustomerMetricsUpdater metrics,
+    WebhookOutbox outbox,
     TimeProvider clock,
     ILogger<RecordTransaction> logger)
 {
@@ -153,6 +155,11 @@ public sealed class RecordTransaction(
         }
 
         await metrics.RefreshAsync(request.CustomerId, ct);
+        if (outbox.Wants(WebhookEvents.TransactionCreated))
+        {
+            await outbox.EnqueueAsync(db, WebhookEvents.TransactionCreated, [row.Id], ct);
+        }
+
         await transaction.CommitAsync(ct);
         logger.LogInformation("Recorded transaction {TransactionId} with {LineCount} lines for customer {CustomerId}", row.Id, lines.Count, request.CustomerId);
 
