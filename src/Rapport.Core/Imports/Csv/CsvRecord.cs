@@ -1,0 +1,23 @@
+namespace Rapport.Imports.Csv;
+
+/// <summary>
+/// One record of a CSV file as read: where it starts (1-based physical line), how many physical lines it spans, the
+/// text exactly as in the file without its line break (a quoted multi-line record keeps its inner line breaks), the
+/// cells, the byte offset in the file just after the record and its line break (seek there to resume), and why the
+/// record is malformed (null when it is well formed).
+/// </summary>
+public sealed record CsvRecord(long Line, int LineCount, string Raw, IReadOnlyList<string> Cells, long EndOffset, string? Error)
+{
+    public bool IsMalformed => Error is not null;
+
+    /// <summary>The physical line number where the next record can start (blank lines in between are skipped).</summary>
+    public long NextLine => Line + LineCount;
+}
+
+/// <summary>The header row: the column names (trimmed), the line it was on and the byte offset just after it.</summary>
+public sealed record CsvHeader(IReadOnlyList<string> Names, long Line, long EndOffset)
+{
+    /// <summary>How a column is named in messages: its header, or "column 3" when the header cell is empty.</summary>
+    public string Describe(int index) =>
+        index < Names.Count && Names[index].Length > 0 ? $"\"{CsvText.Clip(Names[index])}\"" : $"column {index + 1}";
+}
