@@ -19,7 +19,7 @@ namespace Rapport.Webhooks;
 /// reads the subscriptions again inside the transaction and queues nothing when none wants the type.
 /// </para>
 /// </summary>
-public sealed class WebhookOutbox(RapportDatabase database, WebhookOptions options, TimeProvider clock, ILogger<WebhookOutbox> logger)
+public sealed class WebhookOutbox(RapportDatabase database, WebhookOptions options, TimeProvider clock, ILogger<WebhookOutbox> logger) : IDisposable
 {
     private const int RowsPerInsert = 500;
 
@@ -151,6 +151,8 @@ public sealed class WebhookOutbox(RapportDatabase database, WebhookOptions optio
     }
 
     internal async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => await _work.WaitAsync(timeout, ct);
+
+    public void Dispose() => _work.Dispose();
 
     private static void CheckType(string eventType)
     {
