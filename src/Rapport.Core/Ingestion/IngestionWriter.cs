@@ -1,34 +1,54 @@
 using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Rapport.Common;
 using Rapport.Data;
+using Rapport.Metrics;
+using Rapport.Webhooks;
 
 namespace Rapport.Ingestion;
 
 /// <summary>
 /// Where and as whom a batch of incoming items is written: an open connection and the caller's transaction (the
-/// caller commits or rolls back), the provider, the source that scopes external ids (e.g. <c>csv</c>, <c>api</c>),
-/// the instant stamped on new and changed rows, and the acting user when there is one.
+/// caller commits or rolls back), the provider, the source that scopes customer external ids and is stored as the
+/// records' source (e.g. <c>import</c>, <c>api</c>, <c>shopify</c>), the instant stamped on new and changed rows,
+/// and the acting user when there is one.
 /// </summary>
 public sealed record IngestionContext(DbConnection Connection, DbTransaction Transaction, DatabaseProvider Provider, string Source, DateTimeOffset Now, long? UserId);
 
 /// <summary>
 /// Validates and stores incoming items in bulk, with the same rules as the single-record use cases. Results come
 /// back in input order; every write happens inside the caller's transaction; the metrics of the customers touched
-/// are refreshed and webhooks are queued before returning.
+/// are refreshed and webhooks are queued before returning. See docs/ingestion.md for the matching rules.
 /// </summary>
-public sealed class IngestionWriter
+public sealed partial class IngestionWriter(CustomerMetricsUpdater metrics, WebhookOutbox webhooks, ILogger<IngestionWriter> logger)
 {
-    public Task<IngestResult[]> CustomersAsync(IngestionContext c, IReadOnlyList<IncomingCustomer> items, CancellationToken ct) =>
-        throw new NotSupportedException("IngestionWriter.CustomersAsync is being written.");
+    /// <summary>Queues one event per id when a subscription wants the type (nothing is read when none does).</summary>
+    private async Task EnqueueAsync(IngestionContext c, string eventType, IEnumerable<long> ids, CancellationToken ct)
+    {
+        if (!webhooks.Wants(eventType))
+        {
+            return;
+        }
 
-    public Task<IngestResult[]> CompaniesAsync(IngestionContext c, IReadOnlyList<IncomingCompany> items, CancellationToken ct) =>
-        throw new NotSupportedException("IngestionWriter.CompaniesAsync is being written.");
+        var list = ids.Distinct().ToList();
+        if (list.Count > 0)
+        {
+            await webhooks.EnqueueAsync(c.Connection, c.Transaction, eventType, list, ct);
+        }
+    }
 
-    public Task<IngestResult[]> ProductsAsync(IngestionContext c, IReadOnlyList<IncomingProduct> items, CancellationToken ct) =>
-        throw new NotSupportedException("IngestionWriter.ProductsAsync is being written.");
+    private static string SourceOf(IngestionContext context)
+    {
+        var errors = new FieldErrors();
+        var source = TextRules.Source(errors, context.Source, "import");
+        return errors.Any
+            ? throw new ArgumentException($"The ingestion source '{context.Source}' is not a short name of letters, digits, '-', '_' or '.'.", nameof(context))
+            : source;
+    }
 
-    public Task<IngestResult[]> TransactionsAsync(IngestionContext c, IReadOnlyList<IncomingTransaction> items, CancellationToken ct) =>
-        throw new NotSupportedException("IngestionWriter.TransactionsAsync is being written.");
+    /// <summary>The context with its source checked and lower-cased, and its instant at the stored precision.</summary>
+    private static IngestionContext Normalize(IngestionContext context) =>
+        context with { Source = SourceOf(context), Now = TextRules.ToStoredPrecision(context.Now) };
 
-    public Task<IngestResult[]> InteractionsAsync(IngestionContext c, IReadOnlyList<IncomingInteraction> items, CancellationToken ct) =>
-        throw new NotSupportedException("IngestionWriter.InteractionsAsync is being written.");
+    private static IngestResult[] Results(int count) => new IngestResult[count];
 }

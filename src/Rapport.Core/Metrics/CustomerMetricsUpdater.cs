@@ -1,5 +1,8 @@
+using System.Data.Common;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 using Rapport.Data;
 
 namespace Rapport.Metrics;
@@ -49,6 +52,48 @@ public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration c
             """,
             [customerId, ReportingCurrency, now],
             ct);
+    }
+
+    /// <summary>
+    /// Recomputes the rows of these customers with one set-based statement on a raw connection, inside the caller's
+    /// transaction; the same computation as <see cref="RefreshAsync"/>. Used by the bulk ingestion writers.
+    /// </summary>
+    public async Task RefreshManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        if (customerIds.Count == 0)
+        {
+            return;
+        }
+
+        var postgres = connection is NpgsqlConnection;
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            $$"""
+            INSERT INTO customer_metrics ({{Columns}})
+            SELECT c.id,
+                (SELECT MIN(t.occurred_at) FROM transactions t WHERE t.customer_id = c.id),
+                (SELECT MAX(t.occurred_at) FROM transactions t WHERE t.customer_id = c.id),
+                (SELECT COUNT(*) FROM transactions t WHERE t.customer_id = c.id),
+                (SELECT COALESCE(SUM(t.total), 0) FROM transactions t WHERE t.customer_id = c.id AND t.currency = @currency),
+                (SELECT COUNT(*) FROM interactions i WHERE i.customer_id = c.id),
+                (SELECT MAX(i.occurred_at) FROM interactions i WHERE i.customer_id = c.id),
+                @now
+            FROM customers c WHERE c.id IN {{(postgres ? "(SELECT unnest(@ids))" : "(SELECT value FROM json_each(@ids))")}}
+            {{OnConflict}}
+            """;
+        Add(command, "@currency", ReportingCurrency);
+        Add(command, "@now", postgres ? clock.GetUtcNow().ToUniversalTime() : SqliteFormats.Instant(clock.GetUtcNow()));
+        Add(command, "@ids", postgres ? customerIds.ToArray() : JsonSerializer.Serialize(customerIds));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>Recomputes every customer's row with set-based SQL; used after imports and demo generation.</summary>
