@@ -1,7 +1,9 @@
 using Rapport.Companies;
 using Rapport.Customers;
 using Rapport.Dashboard;
+using Rapport.DataQuality;
 using Rapport.Demo;
+using Rapport.Duplicates;
 using Rapport.Identity;
 using Rapport.Ingestion;
 using Rapport.Interactions;
@@ -29,6 +31,8 @@ public static class Features
         services.AddCompanies();
         services.AddIngestion();
         services.AddWebhooks();
+        services.AddDuplicates();
+        services.AddDataQuality();
         return services;
     }
 }

@@ -14,7 +14,7 @@ public static class CustomerEndpoints
 {
     public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/customers").WithTags("Customers");
+        var group = api.MapGroup("/customers").WithTags("Customers").AddEndpointFilter<MergedCustomerFilter>();
 
         group.MapGet("/", async Task<Results<Ok<Page<CustomerRow>>, ProblemHttpResult>> (
                 string? q, string? tag, long? companyId, long? ownerId, string? sort, int? limit, string? after,

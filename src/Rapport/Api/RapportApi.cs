@@ -58,6 +58,8 @@ public static class RapportApi
         api.MapTransactionEndpoints();
         api.MapProductEndpoints();
         api.MapCompanyEndpoints();
+        api.MapDuplicateEndpoints();
+        api.MapDataQualityEndpoints();
         return app;
     }
 }

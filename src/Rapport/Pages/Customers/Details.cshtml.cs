@@ -46,7 +46,7 @@ public sealed class DetailsModel(
         var customer = await getCustomer.HandleAsync(id, ct);
         if (!customer.IsOk)
         {
-            return NotFound();
+            return await Duplicates.MergedAway.PageAsync(this, id, ct) ?? NotFound();
         }
 
         Customer = customer.Value!;

@@ -1,0 +1,333 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Rapport.Common;
+using Rapport.Customers;
+using Rapport.Data;
+using Rapport.Metrics;
+using Rapport.Webhooks;
+
+namespace Rapport.Duplicates;
+
+/// <summary>
+/// Fold <c>MergedId</c> into <c>SurvivorId</c>. <c>Fields</c> chooses, per profile field (API names, custom fields as
+/// <c>customFields.&lt;key&gt;</c>), whose value survives; a field not named keeps the survivor's value, or takes the
+/// other's when the survivor has none. The versions, when given, must be the current ones (stale → 412).
+/// </summary>
+public sealed record MergeCustomersRequest(
+    long SurvivorId,
+    long MergedId,
+    IReadOnlyDictionary<string, MergeSide>? Fields,
+    int? SurvivorVersion,
+    int? MergedVersion,
+    string Source,
+    long? UserId);
+
+/// <summary>Rows moved or carried over by a merge.</summary>
+public sealed record MergeCounts(int Transactions, int TransactionLines, int Interactions, int Tags, int ExternalIds, int CustomFields, int Candidates);
+
+/// <summary>One recorded merge. <c>FieldChoices</c> maps every decided field to <c>survivor</c> or <c>merged</c>.</summary>
+public sealed record CustomerMergeRow(
+    long Id,
+    long SurvivingCustomerId,
+    long MergedCustomerId,
+    string MergedName,
+    IReadOnlyDictionary<string, string> FieldChoices,
+    MergeCounts Moved,
+    string Source,
+    long? MergedByUserId,
+    string? MergedByName,
+    DateTimeOffset MergedAt);
+
+public sealed record MergeResult(CustomerMergeRow Merge, CustomerDetail Customer);
+
+/// <summary>
+/// Merges two customers in one database transaction: chosen profile values, tags (union), custom field values (by
+/// choice), external ids (all kept), every transaction with its lines and every interaction move to the survivor;
+/// open and dismissed candidates of the merged customer are re-pointed to the survivor (the merged pair itself is
+/// closed); a <c>customer_merges</c> row records the choices, a snapshot of the merged customer and the counts; the
+/// merged customer is deleted, the survivor's metrics refreshed and its version bumped, and <c>customer.merged</c>
+/// is queued for webhooks. Either all of it happens or none.
+/// </summary>
+public sealed class MergeCustomers(
+    RapportDbContext db,
+    GetCustomer getCustomer,
+    CustomerMetricsUpdater metrics,
+    WebhookOutbox outbox,
+    TimeProvider clock,
+    ILogger<MergeCustomers> logger)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Result<MergeResult>> HandleAsync(MergeCustomersRequest request, CancellationToken ct)
+    {
+        if (request.SurvivorId == request.MergedId)
+        {
+            return Result<MergeResult>.Invalid("mergeId", "A customer cannot be merged with itself.");
+        }
+
+        var definitions = await db.CustomFields.AsNoTracking().OrderBy(f => f.Position).ThenBy(f => f.Key).ToListAsync(ct);
+        var errors = new FieldErrors();
+        foreach (var key in request.Fields?.Keys ?? [])
+        {
+            var known = MergeFields.Standard.Any(f => f.Key == key) ||
+                (key.StartsWith(MergeFields.CustomPrefix, StringComparison.Ordinal) && definitions.Any(d => MergeFields.CustomPrefix + d.Key == key));
+            if (!known)
+            {
+                errors.Add($"fields.{key}", $"Is not a customer field. Use {string.Join(", ", MergeFields.Standard.Select(f => f.Key))}, or customFields.<key> for a custom field.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult<MergeResult>();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var survivor = await db.Customers
+            .Include(c => c.Tags)
+            .Include(c => c.FieldValues)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(c => c.Id == request.SurvivorId, ct);
+        if (survivor is null)
+        {
+            return Result<MergeResult>.NotFound($"There is no customer {request.SurvivorId}.");
+        }
+
+        var merged = await db.Customers.AsNoTracking()
+            .Include(c => c.Tags)
+            .Include(c => c.FieldValues)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(c => c.Id == request.MergedId, ct);
+        if (merged is null)
+        {
+            var into = await MergedCustomers.SurvivorOfAsync(db, request.MergedId, ct);
+            return Result<MergeResult>.Invalid("mergeId", into is null
+                ? $"There is no customer {request.MergedId}."
+                : $"Customer {request.MergedId} was already merged into customer {into}.");
+        }
+
+        if (request.SurvivorVersion is { } sv && sv != survivor.Version)
+        {
+            return Result<MergeResult>.PreconditionFailed($"Customer {survivor.Id} changed since you read it (now version {survivor.Version}); review the pair again.");
+        }
+
+        if (request.MergedVersion is { } mv && mv != merged.Version)
+        {
+            return Result<MergeResult>.PreconditionFailed($"Customer {merged.Id} changed since you read it (now version {merged.Version}); review the pair again.");
+        }
+
+        var clash = await ClashingOrderAsync(survivor.Id, merged.Id, ct);
+        if (clash is not null)
+        {
+            return Result<MergeResult>.Conflict(
+                $"Both customers have an order with the id '{clash}'. Delete or correct one of the two orders first: merging would hold the same order twice.");
+        }
+
+        var snapshot = await SnapshotAsync(merged.Id, ct);
+        var choices = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in MergeFields.Standard)
+        {
+            var side = Choose(request, field.Key, field.Get(survivor) is not null, field.Get(merged) is not null);
+            choices[field.Key] = MergeFields.Name(side);
+            if (side == MergeSide.Merged)
+            {
+                field.Set(survivor, field.Get(merged));
+            }
+        }
+
+        if (survivor.FirstName is null && survivor.LastName is null && survivor.Email is null)
+        {
+            db.ChangeTracker.Clear();
+            return Result<MergeResult>.Invalid(new Dictionary<string, string[]>
+            {
+                ["fields"] = ["Keep at least a first name, a last name or an email: the chosen values leave the customer with none."],
+            });
+        }
+
+        survivor.EmailNormalized = Validate.NormalizeEmail(survivor.Email);
+        survivor.SearchText = CustomerRules.SearchText(survivor.FirstName, survivor.LastName, survivor.Email);
+
+        var tags = 0;
+        foreach (var tag in merged.Tags.Where(t => survivor.Tags.All(s => s.Tag != t.Tag)))
+        {
+            survivor.Tags.Add(new CustomerTag { CustomerId = survivor.Id, Tag = tag.Tag });
+            tags++;
+        }
+
+        var customFields = 0;
+        foreach (var definition in definitions)
+        {
+            var mine = survivor.FieldValues.FirstOrDefault(v => v.FieldId == definition.Id);
+            var theirs = merged.FieldValues.FirstOrDefault(v => v.FieldId == definition.Id);
+            if (mine is null && theirs is null)
+            {
+                continue;
+            }
+
+            var key = MergeFields.CustomPrefix + definition.Key;
+            var side = Choose(request, key, mine is not null, theirs is not null);
+            choices[key] = MergeFields.Name(side);
+            if (side != MergeSide.Merged)
+            {
+                continue;
+            }
+
+            if (mine is not null)
+            {
+                survivor.FieldValues.Remove(mine);
+            }
+
+            if (theirs is not null)
+            {
+                survivor.FieldValues.Add(new CustomerFieldValue
+                {
+                    CustomerId = survivor.Id,
+                    FieldId = definition.Id,
+                    TextValue = theirs.TextValue,
+                    NumberValue = theirs.NumberValue,
+                    DateValue = theirs.DateValue,
+                    BoolValue = theirs.BoolValue,
+                });
+                customFields++;
+            }
+        }
+
+        var moved = await MoveHistoryAsync(survivor.Id, merged.Id, ct);
+        var candidates = await RepointCandidatesAsync(survivor.Id, merged.Id, request.UserId, ct);
+
+        // Touch the row so that the stamping interceptor bumps Version and UpdatedAt even when only lists changed.
+        survivor.UpdatedAt = clock.GetUtcNow();
+        db.Entry(survivor).Property(c => c.UpdatedAt).IsModified = true;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Result<MergeResult>.PreconditionFailed($"Customer {request.SurvivorId} changed while merging; review the pair again.");
+        }
+
+        var counts = new MergeCounts(moved.Transactions, moved.Lines, moved.Interactions, tags, moved.ExternalIds, customFields, candidates);
+        var record = new CustomerMerge
+        {
+            SurvivingCustomerId = survivor.Id,
+            MergedCustomerId = merged.Id,
+            FieldChoices = JsonSerializer.Serialize(choices, Json),
+            MergedSnapshot = snapshot,
+            Moved = JsonSerializer.Serialize(counts, Json),
+            Source = request.Source,
+            MergedByUserId = request.UserId,
+            MergedAt = clock.GetUtcNow(),
+        };
+        db.CustomerMerges.Add(record);
+        await db.SaveChangesAsync(ct);
+
+        var deleted = await db.Customers.Where(c => c.Id == merged.Id && c.Version == merged.Version).ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+        {
+            db.ChangeTracker.Clear();
+            return Result<MergeResult>.PreconditionFailed($"Customer {request.MergedId} changed while merging; review the pair again.");
+        }
+
+        await metrics.RefreshAsync(survivor.Id, ct);
+        if (outbox.Wants(WebhookEvents.CustomerMerged))
+        {
+            await outbox.EnqueueAsync(db, WebhookEvents.CustomerMerged, [record.Id], ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        logger.LogInformation(
+            "Customer {MergedId} merged into {SurvivorId} (merge {MergeId}): {Transactions} transactions, {Interactions} interactions moved",
+            merged.Id, survivor.Id, record.Id, counts.Transactions, counts.Interactions);
+
+        var detail = await getCustomer.HandleAsync(survivor.Id, ct);
+        var row = (await MergedCustomers.ListAsync(db, m => m.Id == record.Id, ct))[0];
+        return Result<MergeResult>.Ok(new MergeResult(row, detail.Value!));
+    }
+
+    private static MergeSide Choose(MergeCustomersRequest request, string key, bool survivorHasValue, bool mergedHasValue) =>
+        request.Fields is not null && request.Fields.TryGetValue(key, out var side) ? side : MergeFields.Default(survivorHasValue, mergedHasValue);
+
+    /// <summary>An order id both customers hold: moving would break the one-order-id-per-customer rule, so the merge stops.</summary>
+    private async Task<string?> ClashingOrderAsync(long survivorId, long mergedId, CancellationToken ct) =>
+        await db.Transactions.AsNoTracking()
+            .Where(t => t.CustomerId == mergedId && t.ExternalId != null &&
+                        db.Transactions.Any(s => s.CustomerId == survivorId && s.ExternalId == t.ExternalId))
+            .Select(t => t.ExternalId)
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>The merged customer as the API showed it, kept in the merge record (within the column's size).</summary>
+    private async Task<string> SnapshotAsync(long mergedId, CancellationToken ct)
+    {
+        var detail = (await getCustomer.HandleAsync(mergedId, ct)).Value!;
+        var json = JsonSerializer.Serialize(detail, Json);
+        if (json.Length <= SnapshotLimit)
+        {
+            return json;
+        }
+
+        // Very long custom text values: keep the profile, drop the custom fields rather than cut the JSON.
+        return JsonSerializer.Serialize(detail with { CustomFields = new Dictionary<string, CustomFieldValueDetail>() }, Json);
+    }
+
+    private const int SnapshotLimit = 20_000;
+
+    private async Task<(int Transactions, int Lines, int Interactions, int ExternalIds)> MoveHistoryAsync(long survivorId, long mergedId, CancellationToken ct)
+    {
+        var transactions = await db.Transactions.Where(t => t.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.CustomerId, survivorId), ct);
+        var lines = await db.TransactionLines.Where(l => l.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.CustomerId, survivorId), ct);
+        var interactions = await db.Interactions.Where(i => i.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.CustomerId, survivorId), ct);
+        var externalIds = await db.CustomerExternalIds.Where(x => x.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.CustomerId, survivorId), ct);
+        return (transactions, lines, interactions, externalIds);
+    }
+
+    /// <summary>
+    /// The merged customer's other candidate pairs now concern the survivor: each is re-pointed, unless the survivor
+    /// already has that pair, in which case a dismissal on either wins and the duplicate row goes. The merged pair
+    /// itself is removed (the merge record keeps the history). Returns how many pairs were re-pointed.
+    /// </summary>
+    private async Task<int> RepointCandidatesAsync(long survivorId, long mergedId, long? userId, CancellationToken ct)
+    {
+        var involved = await db.DuplicateCandidates
+            .Where(c => c.CustomerIdA == mergedId || c.CustomerIdB == mergedId || c.CustomerIdA == survivorId || c.CustomerIdB == survivorId)
+            .ToListAsync(ct);
+        var survivors = involved.Where(c => c.CustomerIdA != mergedId && c.CustomerIdB != mergedId)
+            .ToDictionary(c => c.CustomerIdA == survivorId ? c.CustomerIdB : c.CustomerIdA);
+        var repointed = 0;
+        foreach (var candidate in involved.Where(c => c.CustomerIdA == mergedId || c.CustomerIdB == mergedId))
+        {
+            var other = candidate.CustomerIdA == mergedId ? candidate.CustomerIdB : candidate.CustomerIdA;
+            if (other == survivorId)
+            {
+                db.DuplicateCandidates.Remove(candidate);
+                continue;
+            }
+
+            if (survivors.TryGetValue(other, out var existing))
+            {
+                if (candidate.Status == DuplicateStatus.Dismissed && existing.Status == DuplicateStatus.Open)
+                {
+                    existing.Status = DuplicateStatus.Dismissed;
+                    existing.ResolvedAt = candidate.ResolvedAt;
+                    existing.ResolvedByUserId = candidate.ResolvedByUserId ?? userId;
+                }
+
+                db.DuplicateCandidates.Remove(candidate);
+                continue;
+            }
+
+            (candidate.CustomerIdA, candidate.CustomerIdB) = survivorId < other ? (survivorId, other) : (other, survivorId);
+            survivors[other] = candidate;
+            repointed++;
+        }
+
+        return repointed;
+    }
+}
