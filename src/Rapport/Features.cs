@@ -5,6 +5,7 @@ using Rapport.DataQuality;
 using Rapport.Demo;
 using Rapport.Duplicates;
 using Rapport.Identity;
+using Rapport.Imports;
 using Rapport.Ingestion;
 using Rapport.Interactions;
 using Rapport.Metrics;
@@ -33,6 +34,7 @@ public static class Features
         services.AddWebhooks();
         services.AddDuplicates();
         services.AddDataQuality();
+        services.AddImports();
         return services;
     }
 }

@@ -60,6 +60,7 @@ public static class RapportApi
         api.MapCompanyEndpoints();
         api.MapDuplicateEndpoints();
         api.MapDataQualityEndpoints();
+        api.MapImportEndpoints();
         return app;
     }
 }

@@ -1,0 +1,424 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Rapport.Data;
+using Rapport.Ingestion;
+
+namespace Rapport.Imports;
+
+/// <summary>Counts after a committed batch, for progress bars and the live page.</summary>
+public sealed record ImportProgress(long ImportId, long Read, long Created, long Updated, long Merged, long Rejected, long Offset, long FileSize, TimeSpan Elapsed);
+
+/// <summary>The batch about to commit (a test seam: an injected failure here rolls the batch back).</summary>
+public sealed record ImportBatchInfo(long ImportId, int Number, long FirstLine, long LastLine, int Rows);
+
+/// <summary>
+/// Runs one import: reads the stored file from its committed position, maps each row to the incoming item of its
+/// kind, and writes batches through <see cref="IngestionWriter"/>. Each batch is one transaction holding the
+/// batch's writes, its rejects and the import's new counts and committed position, so a killed import resumes right
+/// after its last committed batch and no row is counted twice: read = created + updated + merged + rejected.
+/// A dry run writes each batch inside a savepoint that is rolled back, keeping only counts and rejects.
+/// </summary>
+public sealed partial class ImportProcessor(
+    RapportDatabase database,
+    IngestionWriter writer,
+    ImportSources sources,
+    TimeProvider clock,
+    ILogger<ImportProcessor> logger)
+{
+    public const int DefaultBatchSize = 5000;
+
+    /// <summary>Rows per transaction; an order is never split, so a batch may hold a few more.</summary>
+    public int BatchSize { get; set; } = DefaultBatchSize;
+
+    /// <summary>Called inside each batch's transaction just before it commits.</summary>
+    public Func<ImportBatchInfo, CancellationToken, Task>? BeforeCommit { get; set; }
+
+    /// <summary>
+    /// Atomically takes an import to run: a queued one, or a running one whose heartbeat is older than
+    /// <paramref name="staleBefore"/> (its process died). False when someone else has it or it has finished.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(long importId, DateTimeOffset staleBefore, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE imports SET status = 'Running', started_at = COALESCE(started_at, @now), heartbeat_at = @now, updated_at = @now
+            WHERE id = @id AND (status = 'Queued' OR (status = 'Running' AND (heartbeat_at IS NULL OR heartbeat_at < @stale)))
+            """;
+        Add(command, "@id", importId);
+        Add(command, "@now", DbValues.Instant(database, now));
+        Add(command, "@stale", DbValues.Instant(database, staleBefore));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// Processes a claimed import to its end. Returns its final status, or <see cref="ImportStatus.Running"/> when
+    /// <paramref name="ct"/> stopped it between or inside batches (it resumes later from its last committed batch).
+    /// </summary>
+    public async Task<ImportStatus> RunAsync(long importId, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var state = await LoadAsync(importId, ct);
+        if (state is null || state.Status != ImportStatus.Running)
+        {
+            return state?.Status ?? ImportStatus.Failed;
+        }
+
+        var options = ImportOptions.FromJson(state.Options);
+        var elapsed = Stopwatch.StartNew();
+        var batchNumber = 0;
+        try
+        {
+            await using var source = await sources.OpenAsync(state.Kind, state.Format, state.StoredPath, options, state.CommittedOffset, state.CommittedLine, ct);
+            var batch = new List<Unit>();
+            var rows = 0;
+            Unit? open = null;
+            await foreach (var row in source.ReadAsync(ct))
+            {
+                if (state.Kind == ImportKind.Transactions && open is not null && row.GroupKey is { Length: > 0 } key && key == open.GroupKey)
+                {
+                    open.Rows.Add(row);
+                    rows++;
+                    continue;
+                }
+
+                if (rows >= BatchSize)
+                {
+                    if (!await CommitAsync(state, options, batch, ++batchNumber, ct))
+                    {
+                        return await FinalStatusAsync(importId, ct);
+                    }
+
+                    progress?.Report(state.Progress(elapsed.Elapsed));
+                    batch.Clear();
+                    rows = 0;
+                }
+
+                open = new Unit(row.GroupKey, [row]);
+                batch.Add(open);
+                rows++;
+            }
+
+            if (batch.Count > 0 && !await CommitAsync(state, options, batch, ++batchNumber, ct))
+            {
+                return await FinalStatusAsync(importId, ct);
+            }
+
+            var finished = await FinishAsync(importId, ImportStatus.Completed, null, ct);
+            progress?.Report(state.Progress(elapsed.Elapsed));
+            LogFinished(importId, state.RowsRead, elapsed.ElapsedMilliseconds);
+            return finished ? ImportStatus.Completed : await FinalStatusAsync(importId, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            LogInterrupted(importId, state.CommittedLine);
+            return ImportStatus.Running;
+        }
+        catch (ImportFileException e)
+        {
+            await FinishAsync(importId, ImportStatus.Failed, e.Message, CancellationToken.None);
+            return ImportStatus.Failed;
+        }
+        catch (Exception e) when (e is DbException or IOException or InvalidOperationException or NotSupportedException or UnauthorizedAccessException)
+        {
+            // The message of a database error may quote row values (PostgreSQL's "Key (email)=(…)"), so neither the
+            // log nor the stored error carries it: the type and the position say where to look.
+            LogFailed(importId, e.GetType().Name, state.CommittedLine);
+            var error = $"The import stopped after line {state.CommittedLine:N0} because of an error on our side ({e.GetType().Name}); " +
+                        "the batches before it are kept. The error has been logged.";
+            await FinishAsync(importId, ImportStatus.Failed, error, CancellationToken.None);
+            return ImportStatus.Failed;
+        }
+    }
+
+    private sealed record Unit(string? GroupKey, List<ImportRow> Rows);
+
+    private sealed class State
+    {
+        public required long Id { get; init; }
+        public required ImportKind Kind { get; init; }
+        public required ImportFormat Format { get; init; }
+        public required ImportStatus Status { get; init; }
+        public required string StoredPath { get; init; }
+        public required long FileSize { get; init; }
+        public required bool DryRun { get; init; }
+        public required string Options { get; init; }
+        public required long? UserId { get; init; }
+        public long RowsRead { get; set; }
+        public long Created { get; set; }
+        public long Updated { get; set; }
+        public long Merged { get; set; }
+        public long Rejected { get; set; }
+        public long CommittedLine { get; set; }
+        public long CommittedOffset { get; set; }
+
+        public ImportProgress Progress(TimeSpan elapsed) => new(Id, RowsRead, Created, Updated, Merged, Rejected, CommittedOffset, FileSize, elapsed);
+    }
+
+    private async Task<State?> LoadAsync(long importId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT kind, format, status, stored_path, file_size, dry_run, options, created_by_user_id,
+                   rows_read, created, updated, merged, rejected, committed_line, committed_offset
+            FROM imports WHERE id = @id
+            """;
+        Add(command, "@id", importId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new State
+        {
+            Id = importId,
+            Kind = Enum.Parse<ImportKind>(reader.GetString(0)),
+            Format = Enum.Parse<ImportFormat>(reader.GetString(1)),
+            Status = Enum.Parse<ImportStatus>(reader.GetString(2)),
+            StoredPath = reader.GetString(3),
+            FileSize = reader.GetInt64(4),
+            DryRun = reader.GetBoolean(5),
+            Options = reader.GetString(6),
+            UserId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+            RowsRead = reader.GetInt64(8),
+            Created = reader.GetInt64(9),
+            Updated = reader.GetInt64(10),
+            Merged = reader.GetInt64(11),
+            Rejected = reader.GetInt64(12),
+            CommittedLine = reader.GetInt64(13),
+            CommittedOffset = reader.GetInt64(14),
+        };
+    }
+
+    /// <summary>Writes one batch in one transaction. False when the import was cancelled (or taken over) meanwhile: nothing of the batch stays.</summary>
+    private async Task<bool> CommitAsync(State state, ImportOptions options, List<Unit> batch, int number, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var rejects = new List<(long Line, string Reason, string Raw)>();
+        long created = 0, updated = 0, merged = 0, read = 0;
+        var accepted = new List<Unit>(batch.Count);
+        foreach (var unit in batch)
+        {
+            read += unit.Rows.Count;
+            var failed = unit.Rows.FirstOrDefault(r => r.Error is not null || r.Item is null);
+            if (failed.Raw is null)
+            {
+                accepted.Add(unit);
+                continue;
+            }
+
+            foreach (var row in unit.Rows)
+            {
+                var reason = row.Error is not null || row.Item is null
+                    ? row.Error ?? "The row could not be read."
+                    : $"Order {unit.GroupKey} also has line {failed.Line}, which was rejected: {failed.Error}";
+                rejects.Add((row.Line, reason, row.Raw));
+            }
+        }
+
+        var last = batch[^1].Rows[^1];
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (accepted.Count > 0)
+        {
+            if (state.DryRun)
+            {
+                await transaction.SaveAsync("dry_run", ct);
+            }
+
+            var context = new IngestionContext(connection, transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId);
+            var results = await WriteAsync(state.Kind, context, accepted, ct);
+            if (results.Length != accepted.Count)
+            {
+                throw new InvalidOperationException($"The writer answered {results.Length} results for {accepted.Count} items.");
+            }
+
+            for (var i = 0; i < accepted.Count; i++)
+            {
+                var unit = accepted[i];
+                var n = unit.Rows.Count;
+                switch (results[i].Outcome)
+                {
+                    case IngestOutcome.Created: created += n; break;
+                    case IngestOutcome.Updated: updated += n; break;
+                    case IngestOutcome.Merged: merged += n; break;
+                    default:
+                        var reason = results[i].Outcome == IngestOutcome.Duplicate
+                            ? "This item was already received before; nothing was written again."
+                            : results[i].Reason ?? "The row was not accepted.";
+                        foreach (var row in unit.Rows)
+                        {
+                            rejects.Add((row.Line, reason, row.Raw));
+                        }
+
+                        break;
+                }
+            }
+
+            // A vCard's extra details go on the customer's timeline as a note; the row's outcome is the customer's.
+            var notes = accepted.Where((u, i) => results[i].Outcome is IngestOutcome.Created or IngestOutcome.Updated or IngestOutcome.Merged)
+                .Select(u => u.Rows[0].Note).OfType<IncomingInteraction>().ToList();
+            if (notes.Count > 0)
+            {
+                await writer.InteractionsAsync(context, notes, ct);
+            }
+
+            if (state.DryRun)
+            {
+                await transaction.RollbackAsync("dry_run", ct);
+            }
+        }
+
+        await InsertRejectsAsync(connection, transaction, state.Id, rejects, ct);
+        var endLine = last.Line + last.LineCount - 1;
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = """
+                UPDATE imports SET rows_read = rows_read + @read, created = created + @created, updated = updated + @updated,
+                    merged = merged + @merged, rejected = rejected + @rejected, committed_line = @line, committed_offset = @offset,
+                    heartbeat_at = @now, updated_at = @now
+                WHERE id = @id AND status = 'Running' AND committed_offset = @previous
+                """;
+            Add(update, "@read", read);
+            Add(update, "@created", created);
+            Add(update, "@updated", updated);
+            Add(update, "@merged", merged);
+            Add(update, "@rejected", (long)rejects.Count);
+            Add(update, "@line", endLine);
+            Add(update, "@offset", last.EndOffset);
+            Add(update, "@now", DbValues.Instant(database, now));
+            Add(update, "@id", state.Id);
+            Add(update, "@previous", state.CommittedOffset);
+            if (await update.ExecuteNonQueryAsync(ct) != 1)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return false;
+            }
+        }
+
+        if (BeforeCommit is { } hook)
+        {
+            await hook(new ImportBatchInfo(state.Id, number, batch[0].Rows[0].Line, endLine, (int)read), ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        state.RowsRead += read;
+        state.Created += created;
+        state.Updated += updated;
+        state.Merged += merged;
+        state.Rejected += rejects.Count;
+        state.CommittedLine = endLine;
+        state.CommittedOffset = last.EndOffset;
+        return true;
+    }
+
+    private Task<IngestResult[]> WriteAsync(ImportKind kind, IngestionContext context, List<Unit> units, CancellationToken ct) => kind switch
+    {
+        ImportKind.Customers => writer.CustomersAsync(context, units.Select(u => (IncomingCustomer)u.Rows[0].Item!).ToList(), ct),
+        ImportKind.Companies => writer.CompaniesAsync(context, units.Select(u => (IncomingCompany)u.Rows[0].Item!).ToList(), ct),
+        ImportKind.Products => writer.ProductsAsync(context, units.Select(u => (IncomingProduct)u.Rows[0].Item!).ToList(), ct),
+        ImportKind.Interactions => writer.InteractionsAsync(context, units.Select(u => (IncomingInteraction)u.Rows[0].Item!).ToList(), ct),
+        ImportKind.Transactions => writer.TransactionsAsync(context, units.Select(Order).ToList(), ct),
+        _ => throw new InvalidOperationException($"Unknown import kind {kind}."),
+    };
+
+    /// <summary>Contiguous rows of one order: the first row gives the customer, date, currency and total; every row adds its lines.</summary>
+    private static IncomingTransaction Order(Unit unit)
+    {
+        var first = (IncomingTransaction)unit.Rows[0].Item!;
+        if (unit.Rows.Count == 1)
+        {
+            return first;
+        }
+
+        var lines = new List<IncomingLine>();
+        decimal? total = null;
+        foreach (var row in unit.Rows)
+        {
+            var t = (IncomingTransaction)row.Item!;
+            lines.AddRange(t.Lines);
+            total ??= t.Total;
+        }
+
+        return first with { Lines = lines, Total = total };
+    }
+
+    private async Task InsertRejectsAsync(DbConnection connection, DbTransaction transaction, long importId, List<(long Line, string Reason, string Raw)> rejects, CancellationToken ct)
+    {
+        if (rejects.Count == 0)
+        {
+            return;
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO import_rejects (import_id, line_number, reason, raw) VALUES (@import, @line, @reason, @raw)";
+        Add(insert, "@import", importId);
+        var line = Add(insert, "@line", 0L);
+        var reason = Add(insert, "@reason", "");
+        var raw = Add(insert, "@raw", "");
+        await insert.PrepareAsync(ct);
+        foreach (var r in rejects)
+        {
+            line.Value = r.Line;
+            reason.Value = r.Reason.Length > 1000 ? r.Reason[..997] + "..." : r.Reason;
+            raw.Value = r.Raw;
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+    }
+
+    private async Task<bool> FinishAsync(long importId, ImportStatus status, string? error, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE imports SET status = @status, error = @error, finished_at = @now, heartbeat_at = @now, updated_at = @now
+            WHERE id = @id AND status = 'Running'
+            """;
+        Add(command, "@status", status.ToString());
+        Add(command, "@error", error is null ? DBNull.Value : error.Length > 2000 ? error[..2000] : error);
+        Add(command, "@now", DbValues.Instant(database, now));
+        Add(command, "@id", importId);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Puts an interrupted import back in the queue (graceful shutdown), so the next runner starts it at once.</summary>
+    public async Task RequeueAsync(long importId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE imports SET status = 'Queued', heartbeat_at = NULL WHERE id = @id AND status = 'Running'";
+        Add(command, "@id", importId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<ImportStatus> FinalStatusAsync(long importId, CancellationToken ct) =>
+        (await LoadAsync(importId, ct))?.Status ?? ImportStatus.Cancelled;
+
+    private static DbParameter Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Import {ImportId} finished: {Rows} rows in {Milliseconds} ms")]
+    private partial void LogFinished(long importId, long rows, long milliseconds);
+
+    [LoggerMessage(LogLevel.Information, "Import {ImportId} interrupted after line {Line}; it resumes from there")]
+    private partial void LogInterrupted(long importId, long line);
+
+    [LoggerMessage(LogLevel.Error, "Import {ImportId} failed after line {Line}: {ErrorType}")]
+    private partial void LogFailed(long importId, string errorType, long line);
+}
+
+/// <summary>A problem with the whole file found while reading it (the runner marks the import failed with this message).</summary>
+public sealed class ImportFileException(string message) : Exception(message);
