@@ -384,21 +384,35 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
             }
         }
 
-        if (_checkUtf8 && !Utf8.IsValid(MemoryMarshal.Cast<T, byte>(buffer.AsSpan(start, recordEnd - start))))
+        // Cells are cut from the decoded raw text when units and chars line up (UTF-16, single-byte code pages, and
+        // UTF-8 records that are pure ASCII, i.e. nearly all); otherwise each cell is decoded on its own.
+        var raw = Decode(start, recordEnd);
+        var aligned = true;
+        if (_checkUtf8)
         {
-            error ??= "the row holds bytes that are not valid UTF-8 (give the file's encoding if it is not UTF-8)";
+            var bytes = MemoryMarshal.Cast<T, byte>(buffer.AsSpan(start, recordEnd - start));
+            if (!Ascii.IsValid(bytes))
+            {
+                aligned = false;
+                if (!Utf8.IsValid(bytes))
+                {
+                    error ??= "the row holds bytes that are not valid UTF-8 (give the file's encoding if it is not UTF-8)";
+                }
+            }
         }
 
         var cells = new string[count];
         for (var i = 0; i < count; i++)
         {
-            cells[i] = i < _cells ? Cell(i) : "";
+            cells[i] = i >= _cells || _starts[i] == _ends[i] ? ""
+                : aligned ? Unescape(i, raw.Substring(_starts[i] - start, _ends[i] - _starts[i]))
+                : Unescape(i, Decode(_starts[i], _ends[i]));
         }
 
         var line = _line;
         _pos = recordEnd + terminator;
         _line += breaks + 1;
-        record = new CsvRecord(line, breaks + 1, Decode(start, recordEnd), cells, Offset, error);
+        record = new CsvRecord(line, breaks + 1, raw, cells, Offset, error);
         return Status.Record;
     }
 
@@ -585,16 +599,8 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
         _cells++;
     }
 
-    private string Cell(int i)
-    {
-        if (_starts[i] == _ends[i])
-        {
-            return "";
-        }
-
-        var text = Decode(_starts[i], _ends[i]);
-        return _escaped[i] ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
-    }
+    private string Unescape(int i, string text) =>
+        _escaped[i] ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
 
     private string Decode(int start, int end)
     {
