@@ -44,7 +44,7 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
     private readonly int _maxLines;
     private readonly int _maxLength;
 
-    private T[] _buffer = new T[InitialUnits];
+    private T[] _buffer;
     private int _pos;
     private int _end;
     private bool _eof;
@@ -69,6 +69,7 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
         _tabIsBlank = delimiter != '\t';
         _maxLines = Math.Max(1, options.MaxLinesPerRecord);
         _maxLength = Math.Max(1024, options.MaxRecordLength);
+        _buffer = new T[Math.Min(InitialUnits, _maxLength)];
         _bufferOffset = offset;
         _readOffset = offset;
         _line = 1;
