@@ -204,10 +204,10 @@ public static class VCardReader
             _binary = BinaryNames.Contains(name);
             if (_binary)
             {
-                _binaryBytes = totalLength;
                 _binaryHeader = HeaderOf(line);
+                _binaryBytes = Math.Max(0, totalLength - Encoding.UTF8.GetByteCount(_binaryHeader) - 1);
                 _binaryRaw.Clear();
-                if (totalLength <= KeptBinaryBytes)
+                if (_binaryBytes <= KeptBinaryBytes)
                 {
                     _binaryRaw.Append(Text(line)).Append('\n');
                 }
@@ -371,6 +371,8 @@ public static class VCardReader
         private int _length;
         private int _lineLength;
         private bool _end;
+        private bool _any;
+        private byte _lastByte;
 
         public ReadOnlySpan<byte> Current => _line.AsSpan(0, _lineLength);
 
@@ -408,55 +410,88 @@ public static class VCardReader
             return false;
         }
 
-        public async ValueTask<bool> ReadAsync(CancellationToken ct)
+        /// <summary>Reads the next line; completes synchronously (no allocation) while the buffer holds its end.</summary>
+        public ValueTask<bool> ReadAsync(CancellationToken ct)
         {
             _lineLength = 0;
+            _lastByte = 0;
+            _any = false;
             Truncated = false;
             TotalLength = 0;
             LineStart = Offset;
-            var any = false;
+            return TakeBuffered() ? new ValueTask<bool>(true) : RefillAsync(ct);
+        }
+
+        private async ValueTask<bool> RefillAsync(CancellationToken ct)
+        {
             while (true)
             {
-                if (_position >= _length)
+                if (_end || !await FillAsync(ct))
                 {
-                    if (_end || !await FillAsync(ct))
+                    if (!_any)
                     {
-                        if (!any)
-                        {
-                            return false;
-                        }
-
-                        break;
+                        return false;
                     }
+
+                    Finish();
+                    return true;
                 }
 
-                any = true;
-                var available = _buffer.AsSpan(_position, _length - _position);
-                var newline = available.IndexOf((byte)'\n');
-                var take = newline < 0 ? available : available[..newline];
-                Keep(take);
-                _position += take.Length;
-                Offset += take.Length;
-                if (newline >= 0)
+                if (TakeBuffered())
                 {
-                    _position++;
-                    Offset++;
-                    break;
+                    return true;
                 }
             }
+        }
 
-            if (_lineLength > 0 && !Truncated && _line[_lineLength - 1] == (byte)'\r')
+        /// <summary>Takes buffered bytes into the current line; true when its line break was found.</summary>
+        private bool TakeBuffered()
+        {
+            if (_position >= _length)
             {
-                _lineLength--;
+                return false;
+            }
+
+            _any = true;
+            var available = _buffer.AsSpan(_position, _length - _position);
+            var newline = available.IndexOf((byte)'\n');
+            var take = newline < 0 ? available : available[..newline];
+            Keep(take);
+            _position += take.Length;
+            Offset += take.Length;
+            if (newline < 0)
+            {
+                return false;
+            }
+
+            _position++;
+            Offset++;
+            Finish();
+            return true;
+        }
+
+        private void Finish()
+        {
+            if (_lastByte == (byte)'\r')
+            {
                 TotalLength--;
+                if (!Truncated)
+                {
+                    _lineLength--;
+                }
             }
 
             LineNumber++;
-            return true;
         }
 
         private void Keep(ReadOnlySpan<byte> bytes)
         {
+            if (bytes.IsEmpty)
+            {
+                return;
+            }
+
+            _lastByte = bytes[^1];
             TotalLength += bytes.Length;
             var room = _line.Length - _lineLength;
             if (bytes.Length > room)
