@@ -7,6 +7,7 @@ using Rapport.Duplicates;
 using Rapport.Identity;
 using Rapport.Imports;
 using Rapport.Ingestion;
+using Rapport.Ingestion.Batch;
 using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
@@ -31,6 +32,7 @@ public static class Features
         services.AddProducts();
         services.AddCompanies();
         services.AddIngestion();
+        services.AddBatchIngestion();
         services.AddWebhooks();
         services.AddDuplicates();
         services.AddDataQuality();

@@ -42,6 +42,7 @@ public static class CustomerEndpoints
                 return TypedResults.Created($"/api/v1/customers/{result.Value.Id}", result.Value);
             })
             .RequireAuthorization(Policies.WriteCrm)
+            .WithIdempotency()
             .WithSummary("Create a customer; the response carries its ETag");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<CustomerDetail>, StatusCodeHttpResult, ProblemHttpResult>> (

@@ -57,6 +57,7 @@ public static class InteractionEndpoints
                 return result.IsOk ? TypedResults.Created($"/api/v1/interactions/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
             .RequireAuthorization(Policies.WriteCrm)
+            .WithIdempotency()
             .WithSummary("Log an interaction (a call, meeting, email, note, …) with a customer")
             .WithDescription("type is required. A note (type note) is internal, on channel other, and needs notes; other types need " +
                 "channel and direction. occurredAt defaults to now and may be at most one day ahead. Refreshes the customer's metrics.");

@@ -58,6 +58,7 @@ public static class RapportApi
         api.MapTransactionEndpoints();
         api.MapProductEndpoints();
         api.MapCompanyEndpoints();
+        api.MapEventEndpoints();
         api.MapDuplicateEndpoints();
         api.MapDataQualityEndpoints();
         api.MapImportEndpoints();
@@ -96,10 +97,11 @@ internal static class BodyLimit
 {
     public static IApplicationBuilder UseBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.Request.ContentLength > ApiLimits.MaxRequestBodyBytes)
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? ApiLimits.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
         {
             await ApiProblems.WriteAsync(context, 413, "too-large", "Request body too large",
-                $"The request body must be at most {ApiLimits.MaxRequestBodyBytes:N0} bytes.");
+                $"The request body must be at most {limit:N0} bytes.");
             return;
         }
 

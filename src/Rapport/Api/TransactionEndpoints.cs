@@ -65,6 +65,7 @@ public static class TransactionEndpoints
                 return result.IsOk ? TypedResults.Created($"/api/v1/transactions/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
             .RequireAuthorization(Policies.WriteCrm)
+            .WithIdempotency()
             .WithSummary("Record a transaction (an order) with its line items; a repeated externalId for the customer is a 409")
             .WithDescription("total defaults to the sum of the line amounts (quantity × unitPrice); when both are sent they may differ " +
                 "(tax, shipping, discounts) and total is what counts as revenue. currency: ISO 4217, defaults to the reporting currency. " +
