@@ -17,6 +17,8 @@ public sealed record ImportOptions
     public string? Encoding { get; init; }
     /// <summary>A .NET date format such as <c>dd/MM/yyyy</c>, or <c>iso</c>.</summary>
     public string? DateFormat { get; init; }
+    /// <summary>How numbers are written: <c>1,234.56</c> (decimal point) or <c>1.234,56</c> (decimal comma).</summary>
+    public string? NumberFormat { get; init; }
     /// <summary>Scopes external ids (e.g. <c>shopify</c>); defaults to <see cref="DefaultSource"/>.</summary>
     public string? Source { get; init; }
     /// <summary>Who started the import when it was not a signed-in user (an API key's name, the command line).</summary>

@@ -17,7 +17,8 @@ public sealed record ImportPreview(
     IReadOnlyList<ImportPreviewColumn> Columns,
     IReadOnlyList<ImportFieldChoice> Fields,
     IReadOnlyList<ImportPreviewRow> Rows,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> Warnings);
 
 /// <summary>A column of the file and the field it maps to (null: ignored).</summary>
 public sealed record ImportPreviewColumn(int Index, string Header, string? Field);

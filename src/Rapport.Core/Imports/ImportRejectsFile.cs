@@ -11,7 +11,7 @@ namespace Rapport.Imports;
 /// cells (a broken quote, extra cells) keeps its whole text in the first column. vCard imports give
 /// <c>vcard,line,reason</c>.
 /// </summary>
-public sealed class ImportRejectsFile(RapportDatabase database, ImportSources sources)
+public sealed class ImportRejectsFile(RapportDatabase database)
 {
     public async Task WriteAsync(long importId, Stream output, CancellationToken ct)
     {
@@ -37,7 +37,7 @@ public sealed class ImportRejectsFile(RapportDatabase database, ImportSources so
         var isCsv = Enum.Parse<ImportFormat>(format) == ImportFormat.Csv;
         IReadOnlyList<string> header = [];
         var delimiter = ',';
-        if (isCsv && sources.TryReadLayout(path, options) is { } layout)
+        if (isCsv && ImportSources.TryReadLayout(path, options) is { } layout)
         {
             header = layout.Header;
             delimiter = layout.Delimiter;

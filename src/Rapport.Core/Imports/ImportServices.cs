@@ -7,7 +7,7 @@ public static class ImportServices
     public static IServiceCollection AddImports(this IServiceCollection services)
     {
         services.AddSingleton<ImportFiles>();
-        services.AddSingleton<ImportSources>();
+        services.AddScoped<ImportSources>();
         services.AddSingleton<ImportSignal>();
         services.AddScoped<StartImport>();
         services.AddScoped<ImportProcessor>();

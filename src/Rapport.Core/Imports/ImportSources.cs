@@ -1,130 +1,102 @@
 using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
 using Rapport.Common;
+using Rapport.Data;
 using Rapport.Imports.Csv;
 
 namespace Rapport.Imports;
 
 /// <summary>
 /// Opens stored import files by format: checks a file before it is queued, previews it, and reads its rows from a
-/// committed position for <see cref="ImportProcessor"/>. CSV files are read by <see cref="CsvReader"/> and mapped
-/// to the kind's incoming items by <see cref="CsvRowMapper"/>.
+/// committed position for <see cref="ImportProcessor"/>. CSV files go through the CSV engine (<see cref="CsvPreview"/>
+/// for detection and mapping, <see cref="CsvReader"/> for the rows) and <see cref="CsvRowMapper"/>.
 /// </summary>
-public sealed class ImportSources
+public sealed class ImportSources(RapportDbContext db)
 {
     /// <summary>Rows a preview shows.</summary>
     public const int PreviewRows = 20;
 
     /// <summary>Error fields that describe the file as a whole (the command line exits with 2 for them).</summary>
-    public static bool IsFileField(string field) => field is "file" or "columns";
+    public static bool IsFileField(string field) => field is "file" or "map";
 
     /// <summary>How a CSV file is read: its header and delimiter.</summary>
     public sealed record CsvLayout(IReadOnlyList<string> Header, char Delimiter);
 
-    /// <summary>Options with problems: each invalid override as a field error.</summary>
-    private static (CsvReadOptions? Read, DateFormat? Dates, List<ImportFileProblem> Problems) ReadOptions(ImportOptions options)
+    private async Task<IReadOnlyCollection<string>?> CustomFieldKeysAsync(ImportKind kind, CancellationToken ct) =>
+        kind == ImportKind.Customers ? await db.CustomFields.AsNoTracking().Select(f => f.Key).ToListAsync(ct) : null;
+
+    private static (CsvPreviewOptions Options, List<ImportFileProblem> Problems) PreviewOptions(ImportOptions options, IReadOnlyCollection<string>? customFieldKeys, int rows)
     {
-        var problems = new List<ImportFileProblem>();
-        CsvEncoding? encoding = null;
-        if (options.Encoding is { Length: > 0 } encodingName && !CsvEncodings.TryResolve(encodingName, out encoding, out var encodingProblem))
+        var preview = CsvPreviewOptions.From(options, customFieldKeys, out var found);
+        var problems = found.Select(p => new ImportFileProblem(p.Field, p.Message)).ToList();
+        if (!string.IsNullOrWhiteSpace(options.NumberFormat))
         {
-            problems.Add(new ImportFileProblem("encoding", encodingProblem!));
-        }
-
-        char? delimiter = null;
-        if (options.Delimiter is { Length: > 0 } delimiterText)
-        {
-            if (CsvDelimiters.TryParse(delimiterText, out var d, out var delimiterProblem))
+            if (NumberFormat.TryParse(options.NumberFormat, out var number, out var problem))
             {
-                delimiter = d;
+                preview = preview with { NumberFormat = number };
             }
             else
             {
-                problems.Add(new ImportFileProblem("delimiter", delimiterProblem!));
+                problems.Add(new ImportFileProblem("numberFormat", problem!));
             }
         }
 
-        DateFormat? dates = null;
-        if (options.DateFormat is { Length: > 0 } dateText)
-        {
-            if (DateFormat.TryParse(dateText, out var parsed, out var dateProblem))
-            {
-                dates = parsed;
-            }
-            else
-            {
-                problems.Add(new ImportFileProblem("dateFormat", dateProblem!));
-            }
-        }
-
-        return (problems.Count > 0 ? null : new CsvReadOptions { Encoding = encoding, Delimiter = delimiter }, dates, problems);
+        return (preview with { Rows = rows }, problems);
     }
 
     /// <summary>
     /// Checks a stored file before it is queued: the options, that it has a header and at least one row, and that
     /// its columns map to the kind's required fields. Returns the options with what was detected filled in
-    /// (encoding, delimiter, date format), so that a resumed import reads the file exactly as it started.
+    /// (encoding, delimiter, date and number formats), so that a resumed import reads the file as it started.
     /// </summary>
-    public Task<(ImportOptions Resolved, IReadOnlyList<ImportFileProblem> Problems)> CheckAsync(
+    public async Task<(ImportOptions Resolved, IReadOnlyList<ImportFileProblem> Problems)> CheckAsync(
         ImportKind kind, ImportFormat format, string path, ImportOptions options, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
         if (format == ImportFormat.VCard)
         {
-            return VCardImportSource.CheckAsync(path, options, ct);
+            return await VCardImportSource.CheckAsync(path, options, ct);
         }
 
-        var (read, dates, problems) = ReadOptions(options);
-        if (read is null)
+        var (previewOptions, problems) = PreviewOptions(options, await CustomFieldKeysAsync(kind, ct), 0);
+        if (problems.Count > 0)
         {
-            return Task.FromResult<(ImportOptions, IReadOnlyList<ImportFileProblem>)>((options, problems));
+            return (options, problems);
         }
 
-        using var stream = OpenFile(path);
-        var reader = CsvReader.Open(stream, read);
-        if (reader.HeaderProblem is { } headerProblem)
+        CsvPreviewResult preview;
+        await using (var stream = OpenFile(path))
         {
-            return Task.FromResult<(ImportOptions, IReadOnlyList<ImportFileProblem>)>((options, [new ImportFileProblem("file", headerProblem)]));
+            preview = CsvPreview.Run(stream, kind, previewOptions);
         }
 
-        var mapper = CsvRowMapper.Create(kind, reader.Header!.Names, options.Map, dates, Sample(reader), out var mapProblems);
-        problems.AddRange(mapProblems);
-        if (problems.Count == 0)
-        {
-            stream.Position = 0;
-            var again = CsvReader.Open(stream, read with { ScanWholeFileForEncoding = false, Encoding = reader.Encoding, Delimiter = reader.Delimiter });
-            if (again.Read() is null && again.EndProblem is { } empty)
-            {
-                problems.Add(new ImportFileProblem("file", empty));
-            }
-        }
-
+        problems.AddRange(preview.Problems.Select(p => new ImportFileProblem(p.Field == "map" ? "map" : p.Field, p.Message)));
         var resolved = options with
         {
-            Encoding = reader.Encoding.Name,
-            Delimiter = reader.Delimiter == '\t' ? "tab" : reader.Delimiter.ToString(),
-            DateFormat = mapper?.Dates.Name ?? options.DateFormat,
+            Encoding = preview.Encoding?.Name ?? options.Encoding,
+            Delimiter = preview.Delimiter == '\t' ? "tab" : preview.Delimiter.ToString(),
+            DateFormat = preview.DateFormat.Format.Name,
+            NumberFormat = preview.NumberFormat.Format.Name,
         };
-        return Task.FromResult<(ImportOptions, IReadOnlyList<ImportFileProblem>)>((resolved, problems));
+        return (resolved, problems);
     }
 
     /// <summary>The header and delimiter of a stored CSV file (for the rejects file); null when it cannot be read.</summary>
-    public CsvLayout? TryReadLayout(string path, ImportOptions options)
+    public static CsvLayout? TryReadLayout(string path, ImportOptions options)
     {
-        var (read, _, _) = ReadOptions(options);
-        if (read is null || !File.Exists(path))
+        var (previewOptions, problems) = PreviewOptions(options, null, 0);
+        if (problems.Count > 0 || !File.Exists(path))
         {
             return null;
         }
 
         using var stream = OpenFile(path);
-        var reader = CsvReader.Open(stream, read with { ScanWholeFileForEncoding = read.Encoding is null });
+        var reader = CsvReader.Open(stream, new CsvReadOptions { Encoding = previewOptions.Encoding, Delimiter = previewOptions.Delimiter, ScanWholeFileForEncoding = previewOptions.Encoding is null });
         return reader.Header is null ? null : new CsvLayout(reader.Header.Names, reader.Delimiter);
     }
 
     /// <summary>Reads the rows of a stored file from a committed position (0 = the start).</summary>
-    public Task<IImportSource> OpenAsync(ImportKind kind, ImportFormat format, string path, ImportOptions options, long offset, long committedLine, CancellationToken ct)
+    public async Task<IImportSource> OpenAsync(ImportKind kind, ImportFormat format, string path, ImportOptions options, long offset, long committedLine, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
         if (!File.Exists(path))
         {
             throw new ImportFileException("The stored copy of the file is gone; upload it again.");
@@ -132,11 +104,11 @@ public sealed class ImportSources
 
         if (format == ImportFormat.VCard)
         {
-            return Task.FromResult<IImportSource>(new VCardImportSource(path, offset, committedLine));
+            return new VCardImportSource(path, offset, committedLine);
         }
 
-        var (read, dates, problems) = ReadOptions(options);
-        if (read is null)
+        var (previewOptions, problems) = PreviewOptions(options, await CustomFieldKeysAsync(kind, ct), 0);
+        if (problems.Count > 0)
         {
             throw new ImportFileException(string.Join(" ", problems.Select(p => p.Message)));
         }
@@ -144,49 +116,53 @@ public sealed class ImportSources
         var stream = OpenFile(path);
         try
         {
-            var header = CsvReader.Open(stream, read with { ScanWholeFileForEncoding = read.Encoding is null });
-            if (header.HeaderProblem is { } problem)
+            var read = new CsvReadOptions { Encoding = previewOptions.Encoding, Delimiter = previewOptions.Delimiter, ScanWholeFileForEncoding = previewOptions.Encoding is null };
+            var reader = CsvReader.Open(stream, read);
+            if (reader.Header is not { } header)
             {
-                throw new ImportFileException(problem);
+                throw new ImportFileException(reader.HeaderProblem ?? "The file has no header.");
             }
 
-            var mapper = CsvRowMapper.Create(kind, header.Header!.Names, options.Map, dates, [], out var mapProblems)
-                ?? throw new ImportFileException(string.Join(" ", mapProblems.Select(p => p.Message)));
-            var reader = header;
+            var mapping = ColumnMapping.Create(kind, header.Names, options.Map, previewOptions.CustomFieldKeys);
+            if (!mapping.IsValid)
+            {
+                throw new ImportFileException(string.Join(" ", mapping.Problems));
+            }
+
             if (offset > 0)
             {
                 stream.Position = 0;
                 reader = CsvReader.Open(stream, read with
                 {
-                    Encoding = header.Encoding,
-                    Delimiter = header.Delimiter,
-                    Header = header.Header.Names,
+                    Encoding = reader.Encoding,
+                    Delimiter = reader.Delimiter,
+                    Header = header.Names,
                     StartOffset = offset,
                     StartLine = committedLine + 1,
                     ScanWholeFileForEncoding = false,
                 });
             }
 
-            return Task.FromResult<IImportSource>(new CsvImportSource(stream, reader, mapper));
+            var values = new ImportValues(previewOptions.DateFormat ?? DateFormat.Iso, previewOptions.NumberFormat ?? NumberFormat.Dot);
+            return new CsvImportSource(stream, reader, new CsvRowMapper(mapping, values, header.Names));
         }
         catch
         {
-            stream.Dispose();
+            await stream.DisposeAsync();
             throw;
         }
     }
 
     /// <summary>The preview of a stored file: settings, mapping and the first rows with their problems.</summary>
-    public Task<Result<ImportPreview>> PreviewAsync(ImportKind kind, ImportFormat format, string path, ImportOptions options, int rows, CancellationToken ct)
+    public async Task<Result<ImportPreview>> PreviewAsync(ImportKind kind, ImportFormat format, string path, ImportOptions options, int rows, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
         if (format == ImportFormat.VCard)
         {
-            return VCardImportSource.PreviewAsync(kind, path, rows, ct);
+            return await VCardImportSource.PreviewAsync(kind, path, rows, ct);
         }
 
-        var (read, dates, problems) = ReadOptions(options);
-        if (read is null)
+        var (previewOptions, problems) = PreviewOptions(options, await CustomFieldKeysAsync(kind, ct), rows);
+        if (problems.Count > 0)
         {
             var errors = new FieldErrors();
             foreach (var p in problems)
@@ -194,54 +170,48 @@ public sealed class ImportSources
                 errors.Add(p.Field, p.Message);
             }
 
-            return Task.FromResult(errors.ToResult<ImportPreview>());
+            return errors.ToResult<ImportPreview>();
         }
 
-        using var stream = OpenFile(path);
-        var reader = CsvReader.Open(stream, read);
-        if (reader.HeaderProblem is { } headerProblem)
+        CsvPreviewResult preview;
+        await using (var stream = OpenFile(path))
         {
-            return Task.FromResult(Result<ImportPreview>.Invalid("file", headerProblem));
+            preview = CsvPreview.Run(stream, kind, previewOptions);
         }
 
-        var header = reader.Header!.Names;
-        var sample = Sample(reader);
-        var mapper = CsvRowMapper.Create(kind, header, options.Map, dates, sample, out var mapProblems);
-        var previewRows = new List<ImportPreviewRow>();
-        foreach (var record in sample.Take(rows))
+        if (preview.Mapping is null)
         {
-            if (mapper is null)
+            return Result<ImportPreview>.Invalid("file", preview.Problems.Count > 0 ? preview.Problems[0].Message : "The file cannot be read.");
+        }
+
+        var mapper = preview.Mapping.IsValid ? new CsvRowMapper(preview.Mapping, preview.Values, preview.Headers) : null;
+        var previewRows = preview.Rows.Select(r =>
+        {
+            var bad = r.Cells.Select((c, i) => (c, i)).Where(x => x.c.Error is not null).Select(x => x.i).ToList();
+            var error = r.Error ?? (bad.Count > 0 ? string.Join("; ", bad.Select(i => r.Cells[i].Error)) : null);
+            if (error is null && mapper is not null)
             {
-                previewRows.Add(new ImportPreviewRow(record.Line, record.Cells, record.Error, []));
-                continue;
+                // The rules the mapper adds to single cells (a line without its unit price).
+                var mapped = mapper.Map(new CsvRecord(r.Line, 1, r.Raw, [.. r.Cells.Select(c => c.Text)], 0, null));
+                error = mapped.Error;
+                bad = [.. mapped.ProblemColumns];
             }
 
-            var mapped = mapper.Map(record);
-            previewRows.Add(new ImportPreviewRow(record.Line, record.Cells, mapped.Error, mapped.ProblemColumns));
-        }
-
-        var columns = header.Select((h, i) => new ImportPreviewColumn(i, h, mapper?.FieldOf(i))).ToList();
-        return Task.FromResult(Result<ImportPreview>.Ok(new ImportPreview(
+            return new ImportPreviewRow(r.Line, [.. r.Cells.Select(c => c.Text)], error, bad);
+        }).ToList();
+        var fields = ImportFields.For(kind).Select(f => new ImportFieldChoice(f.Key, f.Description, ImportFields.Required(kind).Any(g => g.Count == 1 && g[0] == f.Key)))
+            .Concat((previewOptions.CustomFieldKeys ?? []).Select(k => new ImportFieldChoice(k, $"Custom field {k}", false)))
+            .ToList();
+        return Result<ImportPreview>.Ok(new ImportPreview(
             kind, ImportFormat.Csv,
-            reader.Encoding.Name, reader.Encoding.Detected,
-            reader.Delimiter == '\t' ? "tab" : reader.Delimiter.ToString(), reader.DelimiterDetected,
-            mapper?.Dates.Name, mapper?.DatesDetected ?? false,
-            columns,
-            CsvRowMapper.Choices(kind),
+            preview.Encoding?.Name ?? "", preview.Encoding?.Detected ?? false,
+            preview.Delimiter == '\t' ? "tab" : preview.Delimiter.ToString(), preview.DelimiterDetected,
+            preview.DateFormat.Format.Name, preview.DateFormat.Detected,
+            [.. preview.Mapping.Columns.Select(c => new ImportPreviewColumn(c.Index, c.Header, c.Field?.Key))],
+            fields,
             previewRows,
-            [.. mapProblems.Select(p => p.Message)])));
-    }
-
-    /// <summary>The first records, for date-format detection and the preview.</summary>
-    private static List<CsvRecord> Sample(CsvReader reader)
-    {
-        var sample = new List<CsvRecord>();
-        while (sample.Count < CsvRowMapper.SampleRows && reader.Read() is { } record)
-        {
-            sample.Add(record);
-        }
-
-        return sample;
+            [.. preview.Problems.Select(p => p.Message)],
+            [.. preview.Warnings]));
     }
 
     private static FileStream OpenFile(string path) =>

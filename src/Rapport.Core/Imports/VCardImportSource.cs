@@ -80,7 +80,7 @@ internal sealed class VCardImportSource(string path, long offset, long committed
             .ToList();
         return Result<ImportPreview>.Ok(new ImportPreview(kind, ImportFormat.VCard, "utf-8", true, "", false, null, false,
             [.. headers.Select((h, i) => new ImportPreviewColumn(i, h, null))], [], previewRows,
-            kind == ImportKind.Customers ? [] : ["vCard files hold people: import them as customers."]));
+            kind == ImportKind.Customers ? [] : ["vCard files hold people: import them as customers."], []));
     }
 
     private static async Task<List<VCardRecord>> FirstCardsAsync(string path, int count, CancellationToken ct)
