@@ -453,8 +453,8 @@ public static class DateFormats
         }
 
         var sign = s[0] == '-' ? -1 : 1;
-        var i = 1;
-        if (!Number(s, ref i, 2, 2, out var hours))
+        var i = 3;
+        if (!Digits(s, 1, 2, out var hours))
         {
             return false;
         }
@@ -467,10 +467,12 @@ public static class DateFormats
                 i++;
             }
 
-            if (!Number(s, ref i, 2, 2, out minutes))
+            if (i + 2 > s.Length || !Digits(s, i, 2, out minutes))
             {
                 return false;
             }
+
+            i += 2;
         }
 
         if (i != s.Length || hours > 14 || minutes > 59)
