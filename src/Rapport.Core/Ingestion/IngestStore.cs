@@ -72,13 +72,14 @@ internal abstract class IngestStore : IAsyncDisposable
     /// </summary>
     public abstract Task<List<long>> AddToMetricsAsync(IReadOnlyList<MetricsDelta> deltas, DateTimeOffset now, CancellationToken ct);
 
+    // {t} qualifies the stored columns on the right-hand side (PostgreSQL's UPDATE .. FROM has a delta column of each name).
     protected const string MetricsAdditions = """
-        first_purchase_at = CASE WHEN {first} IS NULL THEN first_purchase_at WHEN first_purchase_at IS NULL OR first_purchase_at > {first} THEN {first} ELSE first_purchase_at END,
-        last_purchase_at = CASE WHEN {last} IS NULL THEN last_purchase_at WHEN last_purchase_at IS NULL OR last_purchase_at < {last} THEN {last} ELSE last_purchase_at END,
-        purchase_count = purchase_count + {purchases},
-        revenue = revenue + {revenue},
-        interaction_count = interaction_count + {interactions},
-        last_interaction_at = CASE WHEN {lastInteraction} IS NULL THEN last_interaction_at WHEN last_interaction_at IS NULL OR last_interaction_at < {lastInteraction} THEN {lastInteraction} ELSE last_interaction_at END,
+        first_purchase_at = CASE WHEN {first} IS NULL THEN {t}first_purchase_at WHEN {t}first_purchase_at IS NULL OR {t}first_purchase_at > {first} THEN {first} ELSE {t}first_purchase_at END,
+        last_purchase_at = CASE WHEN {last} IS NULL THEN {t}last_purchase_at WHEN {t}last_purchase_at IS NULL OR {t}last_purchase_at < {last} THEN {last} ELSE {t}last_purchase_at END,
+        purchase_count = {t}purchase_count + {purchases},
+        revenue = {t}revenue + {revenue},
+        interaction_count = {t}interaction_count + {interactions},
+        last_interaction_at = CASE WHEN {lastInteraction} IS NULL THEN {t}last_interaction_at WHEN {t}last_interaction_at IS NULL OR {t}last_interaction_at < {lastInteraction} THEN {lastInteraction} ELSE {t}last_interaction_at END,
         updated_at = {now}
         """;
 
@@ -246,7 +247,7 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
         var sets = MetricsAdditions.Replace("{first}", "@v1", StringComparison.Ordinal).Replace("{last}", "@v2", StringComparison.Ordinal)
             .Replace("{purchases}", "@v3", StringComparison.Ordinal).Replace("{revenue}", "@v4", StringComparison.Ordinal)
             .Replace("{interactions}", "@v5", StringComparison.Ordinal).Replace("{lastInteraction}", "@v6", StringComparison.Ordinal)
-            .Replace("{now}", "@v7", StringComparison.Ordinal);
+            .Replace("{now}", "@v7", StringComparison.Ordinal).Replace("{t}", "", StringComparison.Ordinal);
         var (command, parameters) = Prepared($"UPDATE customer_metrics SET {sets} WHERE customer_id = @v0", 8);
         var stamp = ToDb(now);
         foreach (var d in deltas)
@@ -385,7 +386,7 @@ internal sealed class PostgresIngestStore(IngestionContext context) : IngestStor
         var sets = MetricsAdditions.Replace("{first}", "d.first_at", StringComparison.Ordinal).Replace("{last}", "d.last_at", StringComparison.Ordinal)
             .Replace("{purchases}", "d.purchases", StringComparison.Ordinal).Replace("{revenue}", "d.revenue", StringComparison.Ordinal)
             .Replace("{interactions}", "d.interactions", StringComparison.Ordinal).Replace("{lastInteraction}", "d.last_interaction_at", StringComparison.Ordinal)
-            .Replace("{now}", "@p1", StringComparison.Ordinal);
+            .Replace("{now}", "@p1", StringComparison.Ordinal).Replace("{t}", "customer_metrics.", StringComparison.Ordinal);
         var table = new TableSpec("deltas", ("customer_id", ColumnType.Long), ("first_at", ColumnType.Instant), ("last_at", ColumnType.Instant),
             ("purchases", ColumnType.Int), ("revenue", ColumnType.Decimal), ("interactions", ColumnType.Int), ("last_interaction_at", ColumnType.Instant));
         var rows = deltas.Select(d => new object?[] { d.CustomerId, d.FirstPurchaseAt, d.LastPurchaseAt, d.Purchases, d.Revenue, d.Interactions, d.LastInteractionAt }).ToList();
