@@ -4,6 +4,7 @@ using Rapport.Dashboard;
 using Rapport.DataQuality;
 using Rapport.Demo;
 using Rapport.Duplicates;
+using Rapport.Exports;
 using Rapport.Identity;
 using Rapport.Imports;
 using Rapport.Ingestion;
@@ -37,6 +38,7 @@ public static class Features
         services.AddDuplicates();
         services.AddDataQuality();
         services.AddImports();
+        services.AddExports();
         return services;
     }
 }

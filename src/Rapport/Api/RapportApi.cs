@@ -62,6 +62,7 @@ public static class RapportApi
         api.MapDuplicateEndpoints();
         api.MapDataQualityEndpoints();
         api.MapImportEndpoints();
+        api.MapExportEndpoints();
         return app;
     }
 }

@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(UserCommand.Create());
         root.Subcommands.Add(ApiKeyCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(DuplicatesCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
