@@ -1,3 +1,4 @@
 using Rapport.Bench;
 
-return await BenchApp.RunAsync(args);
+// Scenarios with their own options, by name; BenchApp runs the rest.
+return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);

@@ -103,7 +103,9 @@ public sealed class MergedCustomerFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var result = await next(context);
-        if (result is not ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } ||
+        // Handlers return Results<…> unions; the problem is the result inside.
+        var inner = result is Microsoft.AspNetCore.Http.INestedHttpResult nested ? nested.Result : result;
+        if (inner is not ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } ||
             !long.TryParse(context.HttpContext.GetRouteValue("id") as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {
             return result;
