@@ -1,0 +1,252 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rapport.Imports;
+
+namespace Rapport.Tests.Imports;
+
+public sealed class ImportProcessorTests(ImportAppFactory app) : IClassFixture<ImportAppFactory>
+{
+    private static string Customers(string domain, int count, Func<int, string?>? broken = null)
+    {
+        var csv = new StringBuilder("customer id,email,first name,last name,birthday,remarks\n");
+        for (var i = 1; i <= count; i++)
+        {
+            csv.Append(broken?.Invoke(i) ?? $"C{i},person{i}@{domain},Ann{i},Lee,1980-01-{1 + (i % 28):00},").Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    private Task<int> CountCustomersAsync(string domain) =>
+        app.WithDbAsync(db => db.Customers.CountAsync(c => c.EmailNormalized!.EndsWith("@" + domain)));
+
+    [Fact]
+    public async Task Import_creates_customers_and_then_updates_them_on_a_second_run()
+    {
+        var domain = ImportKit.Unique("d") + ".example";
+        var source = new ImportOptions { Source = ImportKit.Unique("s") };
+        var first = await ImportKit.ImportAsync(app, ImportKind.Customers, Customers(domain, 7), source, batchSize: 3);
+        first.Status.Should().Be(ImportStatus.Completed);
+        first.ShouldAccountForEveryRow(7);
+        first.Created.Should().Be(7);
+        first.Percent.Should().Be(100);
+
+        var second = await ImportKit.ImportAsync(app, ImportKind.Customers, Customers(domain, 7), source, batchSize: 3);
+        second.ShouldAccountForEveryRow(7);
+        second.Updated.Should().Be(7, "the same external ids in the same source match the stored customers");
+        (await CountCustomersAsync(domain)).Should().Be(7);
+    }
+
+    [Fact]
+    public async Task Import_rejects_row_with_bad_date_and_keeps_the_rest()
+    {
+        var domain = ImportKit.Unique("d") + ".example";
+        var import = await ImportKit.ImportAsync(app, ImportKind.Customers,
+            Customers(domain, 5, i => i == 3 ? $"C3,person3@{domain},Ann3,Lee,31-31-1980," : null), new ImportOptions { Source = ImportKit.Unique("s") });
+
+        import.ShouldAccountForEveryRow(5);
+        import.Created.Should().Be(4);
+        import.Rejected.Should().Be(1);
+        var reject = (await ImportKit.RejectsAsync(app, import.Id)).Should().ContainSingle().Subject;
+        reject.Line.Should().Be(4, "line 1 is the header");
+        reject.Reason.Should().Contain("birthday");
+        reject.Raw.Should().Be($"C3,person3@{domain},Ann3,Lee,31-31-1980,");
+        (await CountCustomersAsync(domain)).Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Contiguous_rows_of_one_order_become_one_order_with_several_lines()
+    {
+        var order = ImportKit.Unique("O");
+        var email = $"{ImportKit.Unique("buyer")}@example.com";
+        var csv = $"""
+            order id,customer email,customer name,order date,currency,sku,quantity,unit price
+            {order}-1,{email},Ada Lovelace,2024-03-01T10:00:00Z,EUR,S1,2,10.00
+            {order}-1,{email},Ada Lovelace,2024-03-01T10:00:00Z,EUR,S2,1,5.50
+            {order}-1,{email},Ada Lovelace,2024-03-01T10:00:00Z,EUR,S3,3,1.00
+            {order}-2,{email},Ada Lovelace,2024-03-02T10:00:00Z,EUR,S1,1,10.00
+
+            """;
+        // Batches of two rows: the three rows of the first order still go together.
+        var import = await ImportKit.ImportAsync(app, ImportKind.Transactions, csv, batchSize: 2);
+
+        import.ShouldAccountForEveryRow(4);
+        import.Rejected.Should().Be(0);
+        var orders = await app.WithDbAsync(db => db.Transactions.AsNoTracking().Include(t => t.Lines)
+            .Where(t => t.ExternalId!.StartsWith(order)).OrderBy(t => t.ExternalId).ToListAsync());
+        orders.Should().HaveCount(2);
+        orders[0].Lines.Should().HaveCount(3);
+        orders[0].Total.Should().Be(28.50m, "the total is the sum of the lines when the file gives none");
+        orders[1].Lines.Should().ContainSingle();
+        orders.Select(o => o.CustomerId).Distinct().Should().ContainSingle("an unknown customer is created once, from the first row");
+    }
+
+    [Fact]
+    public async Task A_bad_line_rejects_every_row_of_its_order_and_nothing_of_it_is_stored()
+    {
+        var order = ImportKit.Unique("O");
+        var csv = $"""
+            order id,customer email,order date,currency,sku,quantity,unit price
+            {order},x@example.com,2024-03-01,EUR,S1,2,10.00
+            {order},x@example.com,2024-03-01,EUR,S2,two,5.50
+
+            """;
+        var import = await ImportKit.ImportAsync(app, ImportKind.Transactions, csv);
+
+        import.ShouldAccountForEveryRow(2);
+        import.Rejected.Should().Be(2);
+        var rejects = await ImportKit.RejectsAsync(app, import.Id);
+        rejects.Select(r => r.Line).Should().Equal(2, 3);
+        rejects[0].Reason.Should().Contain("line 3");
+        rejects[1].Reason.Should().Contain("quantity");
+        (await app.WithDbAsync(db => db.Transactions.CountAsync(t => t.ExternalId == order))).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Duplicate_rows_within_one_file_store_one_customer_and_count_every_row()
+    {
+        var email = $"{ImportKit.Unique("twice")}@example.com";
+        var csv = $"email,first name\n{email},Ann\n{email},Ann\n{email.ToUpperInvariant()},Ann\n";
+        var import = await ImportKit.ImportAsync(app, ImportKind.Customers, csv);
+
+        import.ShouldAccountForEveryRow(3);
+        import.Created.Should().Be(1);
+        (import.Updated + import.Merged).Should().Be(2);
+        (await app.WithDbAsync(db => db.Customers.CountAsync(c => c.EmailNormalized == email))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Dry_run_writes_nothing_but_counts_and_rejects()
+    {
+        var domain = ImportKit.Unique("d") + ".example";
+        var import = await ImportKit.ImportAsync(app, ImportKind.Customers,
+            Customers(domain, 6, i => i == 2 ? $"C2,not-an-email,Ann2,Lee,," : null), new ImportOptions { Source = ImportKit.Unique("s") }, dryRun: true, batchSize: 4);
+
+        import.Status.Should().Be(ImportStatus.Completed);
+        import.DryRun.Should().BeTrue();
+        import.ShouldAccountForEveryRow(6);
+        import.Created.Should().Be(5);
+        import.Rejected.Should().Be(1);
+        (await ImportKit.RejectsAsync(app, import.Id)).Should().ContainSingle().Which.Line.Should().Be(3);
+        (await CountCustomersAsync(domain)).Should().Be(0, "a dry run writes no customer");
+    }
+
+    [Fact]
+    public async Task Killed_import_resumes_from_its_last_committed_batch_and_counts_no_row_twice()
+    {
+        var domain = ImportKit.Unique("d") + ".example";
+        // A quoted multi-line cell and a bad row in the batches before the kill: line numbers and rejects must survive the resume.
+        var content = Customers(domain, 20, i => i switch
+        {
+            4 => $"C4,person4@{domain},Ann4,Lee,1980-01-04,\"two\nlines\"",
+            6 => $"C6,person6@{domain},Ann6,Lee,not a date,",
+            15 => $"C15,person15@{domain},Ann15,Lee,also not a date,",
+            _ => null,
+        });
+        var started = await ImportKit.StartAsync(app, ImportKind.Customers, ImportKit.WriteFile(content), new ImportOptions { Source = ImportKit.Unique("s") });
+        var id = started.Value!.Id;
+
+        // The process dies while batch 3 is being written: batches 1 and 2 (rows 1–8) are committed, batch 3 is not.
+        using var kill = new CancellationTokenSource();
+        var status = await ImportKit.RunAsync(app, id, batchSize: 4, beforeCommit: (batch, _) =>
+        {
+            if (batch.Number == 3)
+            {
+                kill.Cancel();
+                kill.Token.ThrowIfCancellationRequested();
+            }
+
+            return Task.CompletedTask;
+        }, ct: kill.Token);
+        status.Should().Be(ImportStatus.Running, "a killed import is left running, to be resumed");
+        var halfway = await ImportKit.GetAsync(app, id);
+        halfway.ShouldAccountForEveryRow(8);
+        halfway.Rejected.Should().Be(1);
+        (await CountCustomersAsync(domain)).Should().Be(7);
+
+        // Its heartbeat is stale: the runner's claim takes it over and the processor resumes after row 8.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var processor = scope.ServiceProvider.GetRequiredService<ImportProcessor>();
+            (await processor.TryClaimAsync(id, app.Clock.GetUtcNow().AddSeconds(1), CancellationToken.None)).Should().BeTrue();
+        }
+
+        (await ImportKit.RunAsync(app, id, batchSize: 4)).Should().Be(ImportStatus.Completed);
+        var done = await ImportKit.GetAsync(app, id);
+        done.ShouldAccountForEveryRow(20);
+        done.Created.Should().Be(18);
+        done.Rejected.Should().Be(2);
+        (await ImportKit.RejectsAsync(app, id)).Select(r => r.Line).Should().Equal(8, 17);
+        (await CountCustomersAsync(domain)).Should().Be(18);
+    }
+
+    [Fact]
+    public async Task A_failing_batch_is_rolled_back_whole_and_the_batches_before_it_stay()
+    {
+        var domain = ImportKit.Unique("d") + ".example";
+        var started = await ImportKit.StartAsync(app, ImportKind.Customers,
+            ImportKit.WriteFile(Customers(domain, 10, i => i == 6 ? $"C6,bad-email,Ann6,Lee,," : null)), new ImportOptions { Source = ImportKit.Unique("s") });
+        var id = started.Value!.Id;
+
+        var status = await ImportKit.RunAsync(app, id, batchSize: 4, beforeCommit: (batch, _) =>
+            batch.Number == 2 ? throw new InvalidOperationException("disk full") : Task.CompletedTask);
+
+        status.Should().Be(ImportStatus.Failed);
+        var failed = await ImportKit.GetAsync(app, id);
+        failed.ShouldAccountForEveryRow(4);
+        failed.Error.Should().Contain("after line 5").And.NotContain("disk full", "the stored error never repeats an exception message");
+        (await ImportKit.RejectsAsync(app, id)).Should().BeEmpty("the reject of row 6 was in the rolled-back batch");
+        (await CountCustomersAsync(domain)).Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Cancelled_import_stops_before_its_next_batch()
+    {
+        var domain = ImportKit.Unique("d") + ".example";
+        var started = await ImportKit.StartAsync(app, ImportKind.Customers, ImportKit.WriteFile(Customers(domain, 9)), new ImportOptions { Source = ImportKit.Unique("s") });
+        var id = started.Value!.Id;
+
+        // Someone cancels right after the first batch committed (the progress report comes after each commit).
+        var cancelOnce = new CancelAfterFirstBatch(app, id);
+        var status = await ImportKit.RunAsync(app, id, batchSize: 3, progress: cancelOnce);
+
+        status.Should().Be(ImportStatus.Cancelled);
+        var cancelled = await ImportKit.GetAsync(app, id);
+        cancelled.Status.Should().Be(ImportStatus.Cancelled);
+        cancelled.ShouldAccountForEveryRow(3);
+        (await CountCustomersAsync(domain)).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Rejects_file_has_the_original_header_then_line_and_reason()
+    {
+        var import = await ImportKit.ImportAsync(app, ImportKind.Customers,
+            "Customer ID;E-mail;Notes\nA1;nobody;\"has; semicolon\"\nA2;ok@example.com;fine\nA3;\"broken\n", new ImportOptions { Source = ImportKit.Unique("s") });
+
+        import.ShouldAccountForEveryRow(3);
+        import.Rejected.Should().Be(2);
+        var csv = await ImportKit.RejectsCsvAsync(app, import.Id);
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Be("Customer ID;E-mail;Notes;line;reason");
+        lines[1].Should().StartWith("A1;nobody;\"has; semicolon\";2;").And.Contain("email");
+        lines[2].Should().StartWith("\"A3;\"\"broken\";;;4;");
+    }
+
+    private sealed class CancelAfterFirstBatch(ImportAppFactory app, long id) : IProgress<ImportProgress>
+    {
+        private bool _done;
+
+        public void Report(ImportProgress value)
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            _done = true;
+            using var scope = app.Services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<CancelImport>().HandleAsync(id, CancellationToken.None).GetAwaiter().GetResult().IsOk.Should().BeTrue();
+        }
+    }
+}
