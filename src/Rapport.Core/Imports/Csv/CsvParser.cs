@@ -28,6 +28,9 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
     private const int InitialUnits = 64 * 1024;
     private const int LongLineEcho = 200;
 
+    // UTF-16 units are in machine order once read; decoding them (rather than copying) turns lone surrogates into U+FFFD.
+    private static readonly Encoding NativeUtf16 = new UnicodeEncoding(bigEndian: !BitConverter.IsLittleEndian, byteOrderMark: false);
+
     private static readonly T Quote = T.CreateTruncating('"');
     private static readonly T Cr = T.CreateTruncating('\r');
     private static readonly T Lf = T.CreateTruncating('\n');
@@ -369,7 +372,8 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
 
             if (count < expected || used > expected)
             {
-                var shape = $"row has {(count < expected ? count : used)} cells, the header has {expected}";
+                var found = count < expected ? count : used;
+                var shape = $"row has {found} {(found == 1 ? "cell" : "cells")}, the header has {expected}";
                 if (breaks > 0)
                 {
                     // A quote that spans lines and leaves a misshapen row is most likely a broken quote: keep the
@@ -608,6 +612,6 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
         var units = _buffer.AsSpan(start, end - start);
         return typeof(T) == typeof(byte)
             ? _encoding.GetString(MemoryMarshal.Cast<T, byte>(units))
-            : new string(MemoryMarshal.Cast<T, char>(units));
+            : NativeUtf16.GetString(MemoryMarshal.AsBytes(units));
     }
 }

@@ -184,7 +184,7 @@ public sealed class CsvReader
             seen[names[i]] = i;
         }
 
-        return (new CsvHeader(names, record.Line, record.EndOffset), null);
+        return (new CsvHeader(names, record.Line, record.EndOffset) { LineCount = record.LineCount }, null);
     }
 
     private static CsvEncoding DetectUtf8OrWindows1252(Stream stream, long origin, ReadOnlySpan<byte> head, bool more, CsvReadOptions options)

@@ -17,6 +17,9 @@ public sealed record CsvRecord(long Line, int LineCount, string Raw, IReadOnlyLi
 /// <summary>The header row: the column names (trimmed), the line it was on and the byte offset just after it.</summary>
 public sealed record CsvHeader(IReadOnlyList<string> Names, long Line, long EndOffset)
 {
+    /// <summary>Physical lines the header spans (more than one when a quoted name holds a line break).</summary>
+    public int LineCount { get; init; } = 1;
+
     /// <summary>How a column is named in messages: its header, or "column 3" when the header cell is empty.</summary>
     public string Describe(int index) =>
         index < Names.Count && Names[index].Length > 0 ? $"\"{CsvText.Clip(Names[index])}\"" : $"column {index + 1}";
