@@ -67,20 +67,20 @@ public sealed class IngestEvents(RapportDatabase database, IngestionWriter write
 
         if (transactions.Count + interactions.Count > 0)
         {
-            await using var connection = await database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var context = new IngestionContext(connection, transaction, database.Provider, source, clock.GetUtcNow(), null);
-            if (transactions.Count > 0)
+            await BatchTransaction.RunAsync(database, source, clock, logger, async context =>
             {
-                Report(await writer.TransactionsAsync(context, transactions, ct), transactionIndexes, EventKind.Transaction, events, reports);
-            }
+                if (transactions.Count > 0)
+                {
+                    Report(await writer.TransactionsAsync(context, transactions, ct), transactionIndexes, EventKind.Transaction, events, reports);
+                }
 
-            if (interactions.Count > 0)
-            {
-                Report(await writer.InteractionsAsync(context, interactions, ct), interactionIndexes, EventKind.Interaction, events, reports);
-            }
+                if (interactions.Count > 0)
+                {
+                    Report(await writer.InteractionsAsync(context, interactions, ct), interactionIndexes, EventKind.Interaction, events, reports);
+                }
 
-            await transaction.CommitAsync(ct);
+                return true;
+            }, ct);
         }
 
         foreach (var (index, first) in repeats)

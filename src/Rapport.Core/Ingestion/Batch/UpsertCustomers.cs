@@ -43,16 +43,12 @@ public sealed class UpsertCustomers(RapportDatabase database, IngestionWriter wr
 
         if (incoming.Count > 0)
         {
-            await using var connection = await database.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var context = new IngestionContext(connection, transaction, database.Provider, source, clock.GetUtcNow(), null);
-            var results = await writer.CustomersAsync(context, incoming, ct);
+            var results = await BatchTransaction.RunAsync(database, source, clock, logger, context => writer.CustomersAsync(context, incoming, ct), ct);
             if (results.Length != incoming.Count)
             {
                 throw new InvalidOperationException($"The writer answered {results.Length} results for {incoming.Count} customers.");
             }
 
-            await transaction.CommitAsync(ct);
             for (var j = 0; j < results.Length; j++)
             {
                 var index = indexes[j];

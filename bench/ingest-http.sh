@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Batch ingestion over HTTP on loopback: POST /api/v1/events/batch with 1,000 transaction events per request.
+#
+#   bench/ingest-http.sh                              # 3 runs of 50 batches (50,000 events), 4 concurrent clients
+#   RUNS=5 BATCHES=100 CLIENTS=2 bench/ingest-http.sh
+#
+# Builds Release, then for every run: a fresh SQLite database (`rapport db migrate`), an API key (`rapport apikey
+# create --role sales`), `rapport serve` on 127.0.0.1:$PORT, one warm-up batch, then
+#   ingest: $BATCHES batch files POSTed by $CLIENTS concurrent curl clients; every event must come back "stored";
+#   replay: the very same requests again; every event must come back "duplicate".
+# The replay is the reference: the same bytes over the same HTTP stack, read, parsed and validated by the same
+# endpoint and checked against the stored message ids, but nothing is written. ingest / replay is thus what the
+# writes (customers, orders, lines, metrics, message ids, one commit per batch) cost on top of transport and parsing.
+# Target (issue 3): ingest median >= 20,000 events/s on SQLite.
+#
+# Events are realistic orders: a pool of $CUSTOMERS customers (external id, email, names; the first order of each
+# creates it, later ones match it), 1-4 lines with SKU, description, quantity and unit price, total = sum of the lines,
+# one currency, dates over a year. Every run uses new message and order ids.
+# Needs: dotnet, curl, python3. KEEP=1 keeps the work folder (batches, responses, server logs).
+set -euo pipefail
+
+RUNS="${RUNS:-3}"
+BATCHES="${BATCHES:-50}"
+CLIENTS="${CLIENTS:-4}"
+CUSTOMERS="${CUSTOMERS:-20000}"
+PORT="${PORT:-5093}"
+REPO="${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapport-ingest-http.XXXXXX")"
+URL="http://127.0.0.1:${PORT}"
+SERVER_PID=""
+
+for tool in dotnet curl python3; do
+    command -v "$tool" >/dev/null || { echo "error: $tool is required" >&2; exit 1; }
+done
+
+stop_server() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID"
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+cleanup() {
+    stop_server
+    if [[ "${KEEP:-0}" != "1" ]]; then
+        rm -rf "$WORK"
+    else
+        echo "kept: $WORK" >&2
+    fi
+}
+trap cleanup EXIT
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+export RAPPORT_BUILD_ROOT="${RAPPORT_BUILD_ROOT:-$WORK/build}"
+log "building Release into $WORK/app"
+dotnet publish "$REPO/src/Rapport/Rapport.csproj" -c Release -o "$WORK/app" --nologo -v quiet >"$WORK/build.log" 2>&1 \
+    || { cat "$WORK/build.log" >&2; exit 1; }
+APP="$WORK/app/rapport"
+
+log "writing $RUNS x $BATCHES batches of 1,000 events (+1 warm-up each)"
+python3 - "$WORK/batches" "$RUNS" "$BATCHES" "$CUSTOMERS" <<'PY'
+import json, os, random, sys
+from datetime import datetime, timedelta, timezone
+
+out, runs, batches, customers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rng = random.Random(20260615)
+first = ["Ada", "Grace", "José", "Zoë", "Mårten", "Aiko", "Liam", "Chloé", "Noah", "Fatima", "Olek", "Ines"]
+last = ["Lovelace", "Hopper", "Núñez", "Kowalski", "Dubois", "Tanaka", "Smith", "García", "Müller", "Rossi"]
+products = [(f"SKU-{i:04d}", f"Product {i}", round(rng.uniform(2, 180), 2)) for i in range(200)]
+start = datetime(2025, 6, 1, tzinfo=timezone.utc)
+
+def event(run, batch, i):
+    c = rng.randrange(customers)
+    lines = []
+    for _ in range(rng.randint(1, 4)):
+        sku, name, price = rng.choice(products)
+        lines.append({"sku": sku, "description": name, "quantity": rng.randint(1, 3), "unitPrice": price})
+    return {
+        "messageId": f"bench-{run}-{batch}-{i}",
+        "type": "transaction",
+        "externalId": f"SO-{run}-{batch}-{i}",
+        "customer": {"externalId": f"C-{c:06d}", "email": f"customer{c}@example.com",
+                     "firstName": first[c % len(first)], "lastName": last[c % len(last)]},
+        "occurredAt": (start + timedelta(minutes=rng.randrange(525600))).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "currency": "EUR",
+        "total": round(sum(l["quantity"] * l["unitPrice"] for l in lines), 2),
+        "lines": lines,
+    }
+
+for run in range(1, runs + 1):
+    folder = os.path.join(out, f"run{run}")
+    os.makedirs(folder, exist_ok=True)
+    for batch in range(0, batches + 1):  # batch 0 is the warm-up
+        with open(os.path.join(folder, f"{batch:05d}.json"), "w", encoding="utf-8") as f:
+            json.dump({"source": "shop", "events": [event(run, batch, i) for i in range(1000)]}, f, ensure_ascii=False)
+PY
+log "batch size: $(du -k "$WORK/batches/run1/00001.json" | cut -f1) KiB"
+
+export Rapport__Database__Provider=sqlite
+export Rapport__Database__ConnectionString="Data Source=$WORK/rapport.db"
+export ASPNETCORE_ENVIRONMENT=Production
+cd "$WORK"
+
+# Posts every file given on stdin with $CLIENTS concurrent curl clients; one "<status> <file>" line per response.
+post_all() {
+    local key="$1" outdir="$2"
+    mkdir -p "$outdir"
+    xargs -P "$CLIENTS" -I{} sh -c 'curl -s -o "$3/$(basename "$4")" -w "%{http_code} $4\n" -H "Authorization: Bearer $1" \
+        -H "Content-Type: application/json" --data-binary "@$4" "$2/api/v1/events/batch"' _ "$key" "$URL" "$outdir" {}
+}
+
+# Sums the per-status counts of the responses in a folder and checks every event got the expected status.
+check() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import glob, json, sys
+folder, expected, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+totals = {"stored": 0, "duplicate": 0, "rejected": 0}
+for path in glob.glob(folder + "/*.json"):
+    report = json.load(open(path, encoding="utf-8"))
+    for status in totals:
+        totals[status] += report[status]
+if totals[expected] != count:
+    reasons = {}
+    for path in glob.glob(folder + "/*.json"):
+        for item in json.load(open(path, encoding="utf-8"))["items"]:
+            if item["status"] != expected:
+                reasons[item["reason"]] = reasons.get(item["reason"], 0) + 1
+    sys.exit(f"expected {count} {expected}, got {totals}; reasons: {list(reasons.items())[:5]}")
+PY
+}
+
+declare -a INGEST REPLAY
+for run in $(seq 1 "$RUNS"); do
+    stop_server
+    rm -f "$WORK"/rapport.db*
+    "$APP" db migrate >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; exit 1; }
+    KEY="$("$APP" apikey create --name bench --role sales | tail -n 1)"
+    [[ "$KEY" == rpk_* ]] || { echo "error: could not create an API key (got '$KEY')" >&2; exit 1; }
+    "$APP" serve --urls "$URL" >"$WORK/server-$run.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        curl -fs "$URL/health" >/dev/null 2>&1 && break
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server-$run.log" >&2; exit 1; }
+        sleep 0.2
+    done
+
+    ls "$WORK/batches/run$run/00000.json" | post_all "$KEY" "$WORK/warmup-$run" >"$WORK/warmup-$run.txt"
+    check "$WORK/warmup-$run" stored 1000 || exit 1
+
+    files="$(ls "$WORK/batches/run$run"/*.json | grep -v '/00000.json$')"
+    t0=$(date +%s.%N)
+    echo "$files" | post_all "$KEY" "$WORK/ingest-$run" >"$WORK/ingest-$run.txt"
+    t1=$(date +%s.%N)
+    echo "$files" | post_all "$KEY" "$WORK/replay-$run" >"$WORK/replay-$run.txt"
+    t2=$(date +%s.%N)
+
+    if grep -qv '^200 ' "$WORK/ingest-$run.txt" "$WORK/replay-$run.txt"; then
+        echo "error: some requests did not answer 200:" >&2
+        grep -hv '^200 ' "$WORK/ingest-$run.txt" "$WORK/replay-$run.txt" | head >&2
+        exit 1
+    fi
+    check "$WORK/ingest-$run" stored $((BATCHES * 1000)) || exit 1
+    check "$WORK/replay-$run" duplicate $((BATCHES * 1000)) || exit 1
+
+    INGEST+=("$(python3 -c "print(round($BATCHES * 1000 / ($t1 - $t0)))")")
+    REPLAY+=("$(python3 -c "print(round($BATCHES * 1000 / ($t2 - $t1)))")")
+    log "run $run: ingest ${INGEST[-1]} events/s, replay (all duplicates) ${REPLAY[-1]} events/s"
+done
+stop_server
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+echo
+echo "Batch ingestion over HTTP (SQLite, loopback): $RUNS runs of $BATCHES requests x 1,000 transaction events, $CLIENTS concurrent clients"
+echo
+echo "| measure | runs (events/s) | median (events/s) |"
+echo "|---|---|---|"
+echo "| ingest: POST /api/v1/events/batch, all stored | ${INGEST[*]} | $(median "${INGEST[@]}") |"
+echo "| reference: the same requests again, all duplicates (nothing written) | ${REPLAY[*]} | $(median "${REPLAY[@]}") |"
+echo
+echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/^Mem:/ { print $2 }') GB RAM, .NET $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'); $(date -u '+%Y-%m-%d %H:%M') UTC."
+echo "uptime at the end: $(uptime)"

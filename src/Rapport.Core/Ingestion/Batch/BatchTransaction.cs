@@ -1,0 +1,46 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Rapport.Data;
+
+namespace Rapport.Ingestion.Batch;
+
+/// <summary>
+/// One batch = one database transaction. On PostgreSQL two concurrent batches can both find a message id, order id
+/// or new customer absent and both insert it; the second then fails on the unique index. The whole batch is rolled
+/// back and run again, when the other batch's rows are visible and are matched (or reported as duplicates).
+/// SQLite serialises writers (BEGIN IMMEDIATE), so there the first attempt always stands.
+/// </summary>
+internal static class BatchTransaction
+{
+    private const int MaxAttempts = 3;
+
+    public static async Task<T> RunAsync<T>(RapportDatabase database, string source, TimeProvider clock, ILogger logger,
+        Func<IngestionContext, Task<T>> write, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await database.OpenConnectionAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var result = await write(new IngestionContext(connection, transaction, database.Provider, source, clock.GetUtcNow(), null));
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (DbException e) when (attempt < MaxAttempts && IsUniqueViolation(e))
+            {
+                logger.LogInformation("Batch for source {Source} met a concurrent insert of the same key; running it again (attempt {Attempt})", source, attempt + 1);
+            }
+        }
+    }
+
+    private static bool IsUniqueViolation(DbException exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY (https://www.sqlite.org/rescode.html)
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
+}
