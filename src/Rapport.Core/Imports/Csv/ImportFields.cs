@@ -196,7 +196,7 @@ public static class ImportFields
             "date", "order date", "created at", "created", "paid at", "purchase date", "transaction date", "invoice date", "date created",
             "timestamp", "time", "datum"),
         F(Currency, ImportFieldType.Text, "ISO 4217 currency code.",
-            "currency code", "order currency", "waehrung", "devise"),
+            "currency code", "order currency", "währung", "waehrung", "devise", "moneda"),
         F(Amount, ImportFieldType.Decimal, "The order total.",
             "total", "order total", "grand total", "total amount", "amount paid", "total price", "revenue", "value", "sales", "betrag"),
         F(Sku, ImportFieldType.Text, "A line's product SKU.",
