@@ -71,7 +71,7 @@ public sealed partial class IngestionWriter
     {
         c = Normalize(c);
         var results = Results(items.Count);
-        await using var store = IngestStore.For(c);
+        await using var store = await IngestStore.OpenAsync(c, ct);
         var reporting = metrics.ReportingCurrency;
 
         var messageIds = MessageIds(items.Select(i => i.MessageId).ToList(), results);
