@@ -196,7 +196,7 @@ public sealed class IngestEvents(RapportDatabase database, IngestionWriter write
                 _ => EventItemStatus.Rejected,
             };
             reports[index] = new EventItemReport(index, events[index].Value!.MessageId, kind, status,
-                status == EventItemStatus.Rejected ? null : result.EntityId, result.Reason);
+                status == EventItemStatus.Rejected ? null : result.EntityId, BatchRules.ApiReason(result.Reason));
         }
     }
 }

@@ -61,7 +61,7 @@ public sealed class UpsertCustomers(RapportDatabase database, IngestionWriter wr
                     _ => CustomerItemStatus.Rejected,
                 };
                 reports[index] = new CustomerItemReport(index, customers[index].Label, status,
-                    status == CustomerItemStatus.Rejected ? null : result.EntityId, result.Reason);
+                    status == CustomerItemStatus.Rejected ? null : result.EntityId, BatchRules.ApiReason(result.Reason));
             }
         }
 
