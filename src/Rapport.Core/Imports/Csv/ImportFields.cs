@@ -139,7 +139,7 @@ public static class ImportFields
             "company name", "organization", "organisation", "organization name", "employer", "account name", "default address company",
             "billing company", "associated company", "firma"),
         F(OwnerEmail, ImportFieldType.Email, "Email of the Rapport user who owns the customer.",
-            "owner", "owner email", "contact owner", "account owner", "sales rep", "sales rep email", "assigned to"),
+            "owner email", "owner e-mail", "contact owner email", "account owner email", "sales rep email", "assigned to email"),
         F(Tags, ImportFieldType.List, "Tags, separated by ; or | or , in the cell (added, never removed).",
             "tag", "labels", "label", "segments", "groups"),
     ];

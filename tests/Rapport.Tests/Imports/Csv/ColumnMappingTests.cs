@@ -52,7 +52,7 @@ public sealed class ColumnMappingTests
         {
             ["Record ID"] = "external_id", ["First Name"] = "first_name", ["Last Name"] = "last_name", ["Email"] = "email",
             ["Phone Number"] = "phone", ["Street Address"] = "street", ["City"] = "city", ["State/Region"] = "region",
-            ["Postal Code"] = "postal_code", ["Country/Region"] = "country", ["Company Name"] = "company", ["Contact owner"] = "owner_email",
+            ["Postal Code"] = "postal_code", ["Country/Region"] = "country", ["Company Name"] = "company", ["Contact owner"] = null,
             ["Create Date"] = null,
         });
     }
