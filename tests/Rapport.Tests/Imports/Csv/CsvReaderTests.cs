@@ -166,6 +166,38 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
+    public void A_stored_file_is_checked_to_its_end_before_choosing_utf8()
+    {
+        // The first accented byte comes long after the 64 KB sample.
+        var ascii = string.Concat(Enumerable.Range(0, 5000).Select(i => $"name{i},city{i}\n"));
+        byte[] bytes = [.. Encoding.ASCII.GetBytes("name,city\n" + ascii), .. Encoding.Latin1.GetBytes("José,Zürich\n")];
+        bytes.Length.Should().BeGreaterThan(CsvReader.SampleBytes);
+
+        var (stored, records) = Read(bytes);
+        stored.Encoding.Name.Should().Be("windows-1252");
+        records[^1].Cells.Should().Equal("José", "Zürich");
+
+        // An upload stream cannot be read twice: only its sample decides, and the late row is rejected, not garbled.
+        var (streamed, streamedRecords) = Read(bytes, seekable: false);
+        streamed.Encoding.Name.Should().Be("utf-8");
+        streamedRecords[^1].Error.Should().Be("the row holds bytes that are not valid UTF-8 (give the file's encoding if it is not UTF-8)");
+        streamedRecords[^1].Line.Should().Be(5002);
+    }
+
+    [Fact]
+    public void Utf8_characters_across_every_chunk_boundary_keep_a_file_utf8()
+    {
+        // Three-byte characters at every offset modulo 3 cross the 64 KB sample and the 1 MB scan chunks.
+        var line = "€€€€€€€€€€,ü\n";
+        var text = "a,b\n" + string.Concat(Enumerable.Repeat(line, 3 * 1024 * 1024 / Encoding.UTF8.GetByteCount(line)));
+        var (reader, records) = Read(Utf8(text));
+
+        reader.Encoding.Name.Should().Be("utf-8");
+        records.Should().NotContain(r => r.Error != null);
+        records[^1].EndOffset.Should().Be(Encoding.UTF8.GetByteCount(text));
+    }
+
+    [Fact]
     public void Encoding_override_wins_over_detection()
     {
         var bytes = Encoding.UTF8.GetBytes("name\nJosé\n");
