@@ -1,4 +1,6 @@
 using Rapport.Bench;
 
 // Scenarios with their own options, by name; BenchApp runs the rest.
+if (args is ["import", .. var importArgs]) { return await ImportScenario.RunAsync(importArgs); }
+
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);

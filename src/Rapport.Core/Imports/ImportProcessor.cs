@@ -107,7 +107,7 @@ public sealed partial class ImportProcessor(
 
             var finished = await FinishAsync(importId, ImportStatus.Completed, null, ct);
             progress?.Report(state.Progress(elapsed.Elapsed));
-            LogFinished(importId, state.RowsRead, elapsed.ElapsedMilliseconds);
+            LogFinished(importId, state.RowsRead, elapsed.ElapsedMilliseconds, (long)_writeTime.TotalMilliseconds);
             return finished ? ImportStatus.Completed : await FinalStatusAsync(importId, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -131,6 +131,8 @@ public sealed partial class ImportProcessor(
             return ImportStatus.Failed;
         }
     }
+
+    private TimeSpan _writeTime;
 
     private sealed record Unit(string? GroupKey, List<ImportRow> Rows);
 
@@ -230,7 +232,9 @@ public sealed partial class ImportProcessor(
             }
 
             var context = new IngestionContext(connection, transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId);
+            var writing = Stopwatch.GetTimestamp();
             var results = await WriteAsync(state.Kind, context, accepted, ct);
+            _writeTime += Stopwatch.GetElapsedTime(writing);
             if (results.Length != accepted.Count)
             {
                 throw new InvalidOperationException($"The writer answered {results.Length} results for {accepted.Count} items.");
@@ -410,8 +414,8 @@ public sealed partial class ImportProcessor(
         return parameter;
     }
 
-    [LoggerMessage(LogLevel.Information, "Import {ImportId} finished: {Rows} rows in {Milliseconds} ms")]
-    private partial void LogFinished(long importId, long rows, long milliseconds);
+    [LoggerMessage(LogLevel.Information, "Import {ImportId} finished: {Rows} rows in {Milliseconds} ms, {WriterMilliseconds} ms of it in the ingestion writer")]
+    private partial void LogFinished(long importId, long rows, long milliseconds, long writerMilliseconds);
 
     [LoggerMessage(LogLevel.Information, "Import {ImportId} interrupted after line {Line}; it resumes from there")]
     private partial void LogInterrupted(long importId, long line);
