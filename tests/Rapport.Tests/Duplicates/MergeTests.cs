@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Duplicates;
 using Rapport.Identity;
 using Rapport.Tests.Infrastructure;
+using Rapport.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 using static Rapport.Tests.Customers.CustomerTestApi;
 using static Rapport.Tests.Duplicates.DuplicateTestApi;
 
@@ -192,5 +194,36 @@ public sealed class MergeTests(RapportAppFactory app) : IClassFixture<RapportApp
         await DetectAsync(_sales);
         Pair(await CandidatesAsync(_sales), a, c).Should().NotBeNull("a now has b's phone, so detection agrees");
         (await app.WithDbAsync(db => db.DuplicateCandidates.CountAsync(x => x.Status == DuplicateStatus.Open && x.CustomerIdA == a && x.CustomerIdB == c))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_merge_queues_customer_merged_for_subscribed_webhooks_in_its_transaction()
+    {
+        await app.WithDbAsync(async db =>
+        {
+            db.WebhookSubscriptions.Add(new WebhookSubscription
+            {
+                Url = "http://127.0.0.1:9/merges",
+                EventTypes = WebhookEvents.CustomerMerged,
+                Secret = new string('s', 32),
+                Active = true,
+            });
+            return await db.SaveChangesAsync();
+        });
+        app.Services.GetRequiredService<WebhookOutbox>().Refresh();
+        var a = await CreateIdAsync(_sales, new { firstName = "Hook", lastName = "Survivor" });
+        var b = await CreateIdAsync(_sales, new { firstName = "Hook", lastName = "Merged" });
+
+        var response = await MergeAsync(_sales, a, new { mergeId = b });
+
+        await ExpectAsync(response, HttpStatusCode.OK);
+        var mergeId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("merge").GetProperty("id").GetInt64();
+        var payloads = await app.WithDbAsync(db => db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.EventType == WebhookEvents.CustomerMerged).Select(d => d.Payload).ToListAsync());
+        var data = payloads.Select(p => JsonDocument.Parse(p).RootElement.GetProperty("data"))
+            .Single(d => d.GetProperty("mergeId").GetInt64() == mergeId);
+        data.GetProperty("survivingId").GetInt64().Should().Be(a);
+        data.GetProperty("mergedId").GetInt64().Should().Be(b);
+        data.GetProperty("customer").GetProperty("id").GetInt64().Should().Be(a);
     }
 }
