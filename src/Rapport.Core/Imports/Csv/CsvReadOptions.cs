@@ -20,8 +20,8 @@ public sealed record CsvReadOptions
     public long StartLine { get; init; } = 1;
 
     /// <summary>
-    /// The header when it is already known (resuming); null reads it from the start of the file, which then has to be
-    /// seekable or still positioned at its start.
+    /// The column names when they are already known: when resuming (with <see cref="StartOffset"/>), or for a file
+    /// without a header line (at offset 0 every line is then data). Null reads the header from the start of the file.
     /// </summary>
     public IReadOnlyList<string>? Header { get; init; }
 

@@ -14,9 +14,11 @@ public sealed class CsvReader
 
     private readonly ICsvParser? _parser;
     private readonly bool _fromStart;
+    private readonly bool _headerGiven;
 
-    private CsvReader(CsvEncoding encoding, char delimiter, bool delimiterDetected, ICsvParser? parser, CsvHeader? header, string? headerProblem, bool fromStart)
+    private CsvReader(CsvEncoding encoding, char delimiter, bool delimiterDetected, ICsvParser? parser, CsvHeader? header, string? headerProblem, bool fromStart, bool headerGiven)
     {
+        _headerGiven = headerGiven;
         Encoding = encoding;
         Delimiter = delimiter;
         DelimiterDetected = delimiterDetected;
@@ -51,9 +53,9 @@ public sealed class CsvReader
     /// After the last record: a file-level problem with the file as a whole, i.e. a header and no rows at all (only
     /// when reading started at the beginning).
     /// </summary>
-    public string? EndProblem => _fromStart && Header is not null && RecordsRead == 0
-        ? $"The file has a header (line {Header.Line}) but no rows."
-        : null;
+    public string? EndProblem => !_fromStart || Header is null || RecordsRead > 0 ? null
+        : _headerGiven ? "The file has no rows."
+        : $"The file has a header (line {Header.Line}) but no rows.";
 
     public static CsvReader Open(Stream stream, CsvReadOptions? options = null)
     {
@@ -112,8 +114,8 @@ public sealed class CsvReader
             }
         }
 
-        var fromStart = options.StartOffset == 0 || options.StartOffset == header?.EndOffset;
-        return new CsvReader(encoding, delimiter, options.Delimiter is null, parser, header, problem, fromStart);
+        var fromStart = options.StartOffset == 0 || (options.Header is null && options.StartOffset == header?.EndOffset);
+        return new CsvReader(encoding, delimiter, options.Delimiter is null, parser, header, problem, fromStart, options.Header is not null);
     }
 
     /// <summary>The next data record, or null at the end of the file (or when the header has a problem).</summary>

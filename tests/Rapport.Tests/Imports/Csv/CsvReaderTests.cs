@@ -400,6 +400,19 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
+    public void A_file_without_a_header_line_is_read_with_given_names()
+    {
+        var (reader, records) = Read("00001,19970101,1,11.77\n00002,19970112,1,12.00\n", new CsvReadOptions { Header = ["customer_external_id", "occurred_at", "quantity", "amount"] });
+
+        reader.Header!.Names.Should().Equal("customer_external_id", "occurred_at", "quantity", "amount");
+        records.Select(r => (r.Line, r.Cells[0])).Should().Equal((1, "00001"), (2, "00002"));
+
+        var (empty, none) = Read("\n", new CsvReadOptions { Header = ["a"] });
+        none.Should().BeEmpty();
+        empty.EndProblem.Should().Be("The file has no rows.");
+    }
+
+    [Fact]
     public void Non_seekable_stream_reads_the_same_records()
     {
         var text = "id;name;notes\n1;Zoë;\"a\r\nb\"\n\n2;Łukasz;x\n";
