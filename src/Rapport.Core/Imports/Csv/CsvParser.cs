@@ -187,15 +187,9 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
 
             if (buffer[q] == Cr || buffer[q] == Lf)
             {
-                var terminator = 1;
-                if (buffer[q] == Cr)
+                if (!LineBreak(q, out var terminator))
                 {
-                    if (q + 1 == _end && !_eof)
-                    {
-                        return Status.NeedMore;
-                    }
-
-                    terminator = q + 1 < _end && buffer[q + 1] == Lf ? 2 : 1;
+                    return Status.NeedMore;
                 }
 
                 _pos = q + terminator;
@@ -268,20 +262,12 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
                         break;
                     }
 
-                    if (buffer[q] == Cr)
+                    if (!LineBreak(q, out var inner))
                     {
-                        if (q + 1 == _end && !_eof)
-                        {
-                            return Status.NeedMore;
-                        }
-
-                        if (q + 1 < _end && buffer[q + 1] == Lf)
-                        {
-                            q++;
-                        }
+                        return Status.NeedMore;
                     }
 
-                    q++;
+                    q += inner;
                     breaks++;
                     if (spanningCell < 0)
                     {
@@ -346,15 +332,9 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
 
             // A line break ends the record.
             recordEnd = p;
-            terminator = 1;
-            if (buffer[p] == Cr)
+            if (!LineBreak(p, out terminator))
             {
-                if (p + 1 == _end && !_eof)
-                {
-                    return Status.NeedMore;
-                }
-
-                terminator = p + 1 < _end && buffer[p + 1] == Lf ? 2 : 1;
+                return Status.NeedMore;
             }
 
             break;
@@ -440,15 +420,9 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
         else
         {
             lineEnd = start + k;
-            terminator = 1;
-            if (_buffer[lineEnd] == Cr)
+            if (!LineBreak(lineEnd, out terminator))
             {
-                if (lineEnd + 1 == _end && !_eof)
-                {
-                    return Status.NeedMore;
-                }
-
-                terminator = lineEnd + 1 < _end && _buffer[lineEnd + 1] == Lf ? 2 : 1;
+                return Status.NeedMore;
             }
         }
 
@@ -457,6 +431,31 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
         _line++;
         record = new CsvRecord(line, 1, Decode(start, lineEnd), [], Offset, reason);
         return Status.Record;
+    }
+
+    /// <summary>
+    /// The length of the line break at <paramref name="at"/> (a CR or LF): 2 for CR LF, else 1. False when a CR is the
+    /// last unit read and the next one may be its LF.
+    /// </summary>
+    private bool LineBreak(int at, out int length)
+    {
+        length = 1;
+        if (_buffer[at] != Cr)
+        {
+            return true;
+        }
+
+        if (at + 1 == _end)
+        {
+            return _eof;
+        }
+
+        if (_buffer[at + 1] == Lf)
+        {
+            length = 2;
+        }
+
+        return true;
     }
 
     /// <summary>The record does not fit in the largest buffer allowed.</summary>
@@ -482,14 +481,16 @@ internal sealed class CsvParser<T> : ICsvParser where T : unmanaged, IBinaryInte
             if (at >= 0)
             {
                 var p = _pos + at;
-                if (_buffer[p] == Cr && p + 1 == _end && !_eof)
+                if (!LineBreak(p, out var length))
                 {
+                    // A CR at the end of the buffer: read on to see whether an LF follows.
                     _pos = p;
                     Fill();
                     p = _pos;
+                    LineBreak(p, out length);
                 }
 
-                _pos = p + (_buffer[p] == Cr && p + 1 < _end && _buffer[p + 1] == Lf ? 2 : 1);
+                _pos = p + length;
                 break;
             }
 
