@@ -58,6 +58,7 @@ public static class RapportApi
         api.MapTransactionEndpoints();
         api.MapProductEndpoints();
         api.MapCompanyEndpoints();
+        api.MapWebhookEndpoints();
         api.MapEventEndpoints();
         api.MapDuplicateEndpoints();
         api.MapDataQualityEndpoints();

@@ -1,0 +1,305 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rapport.Data;
+
+namespace Rapport.Webhooks;
+
+/// <summary>
+/// Sends due deliveries. Safe with several servers: each instance reads due rows, then claims each one with a
+/// conditional UPDATE (status still Pending and next attempt unchanged) that moves its next attempt past the send
+/// timeout; only the instance whose UPDATE changed the row sends it. A crashed instance's claims fall due again.
+/// Redirects are never followed; payloads and secrets are never logged (only ids, status codes and error kinds).
+/// </summary>
+public sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes,
+    WebhookOutbox outbox,
+    WebhookOptions options,
+    TimeProvider clock,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private readonly HttpClient _http = CreateClient(options);
+
+    private sealed record Due(long Id, long SubscriptionId, DateTimeOffset NextAttemptAt, int Attempts, string EventId, string EventType, string Payload, bool Active, string Url, string Secret);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.DispatcherEnabled)
+        {
+            logger.LogInformation("Webhook dispatcher is off on this instance (Rapport:Webhooks:Dispatcher)");
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var sent = 0;
+            try
+            {
+                sent = await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+            {
+                logger.LogError("Webhook dispatcher could not read or update deliveries ({Error}); retrying", e.GetType().Name);
+            }
+
+            if (sent == 0)
+            {
+                try
+                {
+                    await outbox.WaitForWorkAsync(options.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Sends one batch of due deliveries; returns how many this instance claimed.</summary>
+    private async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var batch = options.Concurrency * 4;
+        List<Due> claimed = [];
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RapportDbContext>();
+            var now = clock.GetUtcNow();
+            var due = await (
+                    from d in db.WebhookDeliveries.AsNoTracking()
+                    join s in db.WebhookSubscriptions.AsNoTracking() on d.SubscriptionId equals s.Id
+                    where d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now
+                    orderby d.NextAttemptAt, d.Id
+                    select new Due(d.Id, d.SubscriptionId, d.NextAttemptAt, d.Attempts, d.EventId, d.EventType, d.Payload, s.Active, s.Url, s.Secret))
+                .Take(batch)
+                .ToListAsync(ct);
+            var claimUntil = now + options.ClaimDuration;
+            foreach (var d in due)
+            {
+                var mine = db.WebhookDeliveries.Where(x => x.Id == d.Id && x.Status == WebhookDeliveryStatus.Pending && x.NextAttemptAt == d.NextAttemptAt);
+                if (!d.Active)
+                {
+                    // Queued just before its subscription was disabled: stop it like the disable did for the rest.
+                    await mine.ExecuteUpdateAsync(u => u
+                        .SetProperty(x => x.Status, WebhookDeliveryStatus.Failed)
+                        .SetProperty(x => x.LastError, WebhookQueries.StoppedDisabled), ct);
+                }
+                else if (await mine.ExecuteUpdateAsync(u => u.SetProperty(x => x.NextAttemptAt, claimUntil), ct) == 1)
+                {
+                    claimed.Add(d with { NextAttemptAt = claimUntil });
+                }
+            }
+        }
+
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct }, DeliverAsync);
+        return claimed.Count;
+    }
+
+    private async ValueTask DeliverAsync(Due d, CancellationToken ct)
+    {
+        var attemptedAt = clock.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await SendAsync(d, attemptedAt, ct);
+        var durationMs = (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        var attempts = d.Attempts + 1;
+        var now = clock.GetUtcNow();
+        WebhookDeliveryStatus status;
+        DateTimeOffset next = now;
+        if (outcome.Success)
+        {
+            status = WebhookDeliveryStatus.Succeeded;
+        }
+        else if (attempts >= options.MaxAttempts)
+        {
+            status = WebhookDeliveryStatus.Failed;
+        }
+        else
+        {
+            status = WebhookDeliveryStatus.Pending;
+            next = now + (outcome.RetryAfter ?? Backoff(attempts));
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RapportDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var updated = await db.WebhookDeliveries
+            .Where(x => x.Id == d.Id && x.Status == WebhookDeliveryStatus.Pending && x.NextAttemptAt == d.NextAttemptAt)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(x => x.Status, status)
+                .SetProperty(x => x.Attempts, attempts)
+                .SetProperty(x => x.NextAttemptAt, next)
+                .SetProperty(x => x.LastAttemptAt, attemptedAt)
+                .SetProperty(x => x.LastStatusCode, outcome.StatusCode)
+                .SetProperty(x => x.LastError, outcome.Error)
+                .SetProperty(x => x.DeliveredAt, outcome.Success ? now : null), CancellationToken.None);
+        if (updated == 1 || await db.WebhookDeliveries.AnyAsync(x => x.Id == d.Id, CancellationToken.None))
+        {
+            // Also when the delivery was disabled or replayed meanwhile: the attempt happened and belongs in its log.
+            db.WebhookAttempts.Add(new WebhookAttempt
+            {
+                DeliveryId = d.Id,
+                AttemptedAt = attemptedAt,
+                StatusCode = outcome.StatusCode,
+                DurationMs = durationMs,
+                Error = outcome.Error,
+            });
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+
+        if (outcome.Success)
+        {
+            logger.LogDebug("Webhook delivery {DeliveryId} ({EventType}) to subscription {WebhookId} succeeded with {StatusCode} in {DurationMs} ms",
+                d.Id, d.EventType, d.SubscriptionId, outcome.StatusCode, durationMs);
+        }
+        else if (status == WebhookDeliveryStatus.Failed)
+        {
+            logger.LogWarning("Webhook delivery {DeliveryId} ({EventType}) to subscription {WebhookId} failed for good after {Attempts} attempts (last: {StatusCode} {Error})",
+                d.Id, d.EventType, d.SubscriptionId, attempts, outcome.StatusCode, outcome.Error);
+        }
+        else
+        {
+            logger.LogInformation("Webhook delivery {DeliveryId} ({EventType}) to subscription {WebhookId} attempt {Attempt} failed ({StatusCode} {Error}); next attempt at {NextAttemptAt}",
+                d.Id, d.EventType, d.SubscriptionId, attempts, outcome.StatusCode, outcome.Error, next);
+        }
+    }
+
+    private sealed record Outcome(bool Success, int? StatusCode, string? Error, TimeSpan? RetryAfter = null);
+
+    private async Task<Outcome> SendAsync(Due d, DateTimeOffset signedAt, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, d.Url);
+        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(d.Payload));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(WebhookSignature.EventIdHeader, d.EventId);
+        request.Headers.TryAddWithoutValidation(WebhookSignature.EventTypeHeader, d.EventType);
+        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Create(d.Secret, signedAt, d.Payload));
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var code = (int)response.StatusCode;
+            if (code is >= 200 and < 300)
+            {
+                return new Outcome(true, code, null);
+            }
+
+            if (code is >= 300 and < 400)
+            {
+                return new Outcome(false, code, $"Redirect ({code}) not followed: point the subscription at the final URL.");
+            }
+
+            var retryAfter = code is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
+            return new Outcome(false, code, $"The receiver answered {code} {response.ReasonPhrase}".TrimEnd(), retryAfter);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Outcome(false, null, $"No answer within {options.Timeout.TotalSeconds:0.###} s.");
+        }
+        catch (HttpRequestException e)
+        {
+            return new Outcome(false, null, Describe(e));
+        }
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - clock.GetUtcNow() : null);
+        if (wait is null)
+        {
+            return null;
+        }
+
+        return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > options.MaxRetryAfter ? options.MaxRetryAfter : wait;
+    }
+
+    /// <summary>The wait after failed attempt number <paramref name="attempts"/>: the schedule's step plus up to <see cref="WebhookOptions.Jitter"/> of it.</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+        var step = options.RetrySchedule[Math.Min(attempts, options.RetrySchedule.Count) - 1];
+        return step * (1 + (Random.Shared.NextDouble() * options.Jitter));
+    }
+
+    private static string Describe(HttpRequestException e)
+    {
+        var text = e.InnerException is WebhookAddressRefusedException refused
+            ? refused.Message
+            : e.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => "The host name could not be resolved.",
+                HttpRequestError.ConnectionError => "Could not connect to the receiver.",
+                HttpRequestError.SecureConnectionError => "The TLS handshake failed (certificate or protocol).",
+                HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded => "The receiver's answer was not valid HTTP.",
+                _ => $"The request failed ({e.HttpRequestError}).",
+            };
+        return text.Length <= 1000 ? text : text[..1000];
+    }
+
+    private static HttpClient CreateClient(WebhookOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            // The address check below must see the receiver's own addresses, so no proxy.
+            UseProxy = false,
+            ConnectTimeout = options.Timeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        if (!options.AllowPrivateNetworks)
+        {
+            // Checked on every connection, after DNS: a public name that resolves (or is re-pointed) to a private
+            // address is refused here, not only when the subscription was saved.
+            handler.ConnectCallback = async (context, ct) =>
+            {
+                var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
+                if (addresses.Length == 0 || addresses.Any(a => !WebhookSubscriptionRules.IsPublic(a)))
+                {
+                    throw new WebhookAddressRefusedException(
+                        "Refused: the host resolves to a loopback, private or otherwise non-public address (Rapport:Webhooks:AllowPrivateNetworks).");
+                }
+
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("Rapport-Webhooks/1");
+        return client;
+    }
+}
+
+/// <summary>The receiver's address is not public and private networks are not allowed.</summary>
+public sealed class WebhookAddressRefusedException(string message) : Exception(message);

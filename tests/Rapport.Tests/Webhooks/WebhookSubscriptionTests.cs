@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Rapport.Identity;
+using Rapport.Tests.Infrastructure;
+
+namespace Rapport.Tests.Webhooks;
+
+/// <summary>Managing subscriptions through the API and the admin pages: rules, secrets shown once, authorization.</summary>
+public sealed class WebhookSubscriptionTests(WebhookAppFactory app) : IClassFixture<WebhookAppFactory>
+{
+    private static readonly string[] CustomerCreated = ["customer.created"];
+    private static readonly string[] InteractionCreated = ["interaction.created"];
+    private static readonly string[] TransactionAndCustomerTwice = ["transaction.created", "customer.created", "customer.created"];
+    private static readonly string[] UnknownType = ["customer.deleted"];
+    private static readonly string[] PingType = ["ping"];
+    private readonly HttpClient _admin = app.ClientAs(Role.Admin);
+
+    [Fact]
+    public async Task Create_shows_the_secret_once_and_never_again()
+    {
+        var created = await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/rapport", description = "Shop", eventTypes = TransactionAndCustomerTwice });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        created.Headers.Location!.ToString().Should().MatchRegex(@"^/api/v1/webhooks/\d+$");
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = body.GetProperty("secret").GetString()!;
+        secret.Should().MatchRegex("^whsec_[A-Za-z0-9_-]{43}$", "32 random bytes, base64url");
+        var webhook = body.GetProperty("webhook");
+        var id = webhook.GetProperty("id").GetInt64();
+        webhook.GetProperty("eventTypes").EnumerateArray().Select(e => e.GetString()).Should().Equal("customer.created", "transaction.created");
+        webhook.GetProperty("active").GetBoolean().Should().BeTrue();
+
+        var list = await _admin.GetStringAsync("/api/v1/webhooks");
+        var one = await _admin.GetStringAsync($"/api/v1/webhooks/{id}");
+        list.Should().Contain("hooks.example.com").And.NotContain(secret).And.NotContain("whsec_");
+        one.Should().NotContain(secret).And.NotContain("secret");
+
+        var rotated = await (await _admin.PostAsync($"/api/v1/webhooks/{id}/rotate-secret", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var newSecret = rotated.GetProperty("secret").GetString()!;
+        newSecret.Should().StartWith("whsec_").And.NotBe(secret);
+        (await _admin.GetStringAsync("/api/v1/webhooks")).Should().NotContain(newSecret);
+        var stored = await app.WithDbAsync(db => Task.FromResult(db.WebhookSubscriptions.Single(s => s.Id == id).Secret));
+        stored.Should().Be(newSecret);
+    }
+
+    [Theory]
+    [InlineData("ftp://hooks.example.com/x", "absolute https")]
+    [InlineData("/relative/path", "absolute https")]
+    [InlineData("https://user:password@hooks.example.com/x", "user name or password")]
+    [InlineData("https://hooks.example.com/x#part", "fragment")]
+    public async Task Bad_urls_are_400_on_url(string url, string message)
+    {
+        var response = await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url, eventTypes = CustomerCreated });
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").GetProperty("url")[0].GetString().Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Event_types_must_be_known_and_not_empty()
+    {
+        var unknown = await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/x", eventTypes = UnknownType });
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("eventTypes")[0].GetString().Should().Contain("'customer.deleted'");
+
+        var none = await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/x", eventTypes = Array.Empty<string>() });
+        none.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        var ping = await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/x", eventTypes = PingType });
+        ping.StatusCode.Should().Be(HttpStatusCode.BadRequest, "ping is only sent by 'test', never subscribed to");
+    }
+
+    [Fact]
+    public async Task Patch_changes_only_the_fields_sent()
+    {
+        var id = (await (await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://a.example.com/h", description = "A", eventTypes = CustomerCreated }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhook").GetProperty("id").GetInt64();
+
+        var patched = await _admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { eventTypes = InteractionCreated, active = false });
+        patched.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await patched.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("url").GetString().Should().Be("https://a.example.com/h");
+        body.GetProperty("description").GetString().Should().Be("A");
+        body.GetProperty("eventTypes").EnumerateArray().Select(e => e.GetString()).Should().Equal("interaction.created");
+        body.GetProperty("active").GetBoolean().Should().BeFalse();
+
+        (await _admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { url = "http://insecure.example.com" })).StatusCode.Should().Be(HttpStatusCode.OK, "this host allows http (tests)");
+        (await _admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { url = "nope" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.PatchAsJsonAsync("/api/v1/webhooks/987654", new { active = true })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await _admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { colour = "red" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData(Role.Marketing)]
+    [InlineData(Role.Sales)]
+    [InlineData(Role.Analyst)]
+    public async Task Only_admins_manage_webhooks(Role role)
+    {
+        var client = app.ClientAs(role);
+        (await client.GetAsync("/api/v1/webhooks")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://x.example.com", eventTypes = CustomerCreated })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.GetAsync("/api/v1/webhooks/1/deliveries")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.GetAsync("/api/v1/webhook-deliveries/1")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.PostAsync("/api/v1/webhook-deliveries/1/replay", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.PostAsync("/api/v1/webhooks/1/rotate-secret", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await app.Anonymous().GetAsync("/api/v1/webhooks")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        var pages = await app.SignedInAs(role);
+        foreach (var page in new[] { "/admin/webhooks", "/admin/webhooks/1", "/admin/webhook-deliveries/1" })
+        {
+            var response = await pages.GetAsync(page);
+            response.StatusCode.Should().Be(HttpStatusCode.Redirect, page);
+            response.Headers.Location!.AbsolutePath.Should().Be("/forbidden", page);
+        }
+    }
+
+    [Fact]
+    public async Task Delivery_log_pages_by_cursor_and_filters_by_status()
+    {
+        var id = (await (await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://log.example.com/h", eventTypes = CustomerCreated, active = false }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhook").GetProperty("id").GetInt64();
+        await app.WithDbAsync(async db =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                db.WebhookDeliveries.Add(new Rapport.Webhooks.WebhookDelivery
+                {
+                    SubscriptionId = id, EventId = $"evt_{i}", EventType = "customer.created", Payload = "{}",
+                    Status = i % 2 == 0 ? Rapport.Webhooks.WebhookDeliveryStatus.Succeeded : Rapport.Webhooks.WebhookDeliveryStatus.Failed,
+                    NextAttemptAt = app.Clock.GetUtcNow(),
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        var first = await (await _admin.GetAsync($"/api/v1/webhooks/{id}/deliveries?limit=3")).Content.ReadFromJsonAsync<JsonElement>();
+        first.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("eventId").GetString()).Should().Equal("evt_4", "evt_3", "evt_2");
+        var next = first.GetProperty("next").GetString();
+        var second = await (await _admin.GetAsync($"/api/v1/webhooks/{id}/deliveries?limit=3&after={next}")).Content.ReadFromJsonAsync<JsonElement>();
+        second.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("eventId").GetString()).Should().Equal("evt_1", "evt_0");
+        second.GetProperty("next").ValueKind.Should().Be(JsonValueKind.Null);
+
+        var failed = await (await _admin.GetAsync($"/api/v1/webhooks/{id}/deliveries?status=failed")).Content.ReadFromJsonAsync<JsonElement>();
+        failed.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("eventId").GetString()).Should().Equal("evt_3", "evt_1");
+        (await _admin.GetAsync($"/api/v1/webhooks/{id}/deliveries?status=lost")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.GetAsync($"/api/v1/webhooks/{id}/deliveries?after=garbage")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Admin_pages_create_with_the_secret_shown_once_and_show_the_log()
+    {
+        var admin = await app.SignedInAs(Role.Admin);
+        var token = await RapportAppFactory.AntiforgeryTokenAsync(admin, "/admin/webhooks");
+        using var form = new FormUrlEncodedContent(
+        [
+            new("url", "https://pages.example.com/hook"),
+            new("description", "From the page"),
+            new("eventTypes", "customer.created"),
+            new("eventTypes", "interaction.created"),
+            new(RapportAppFactory.AntiforgeryField, token),
+        ]);
+        var created = await admin.PostAsync("/admin/webhooks?handler=Create", form);
+        created.StatusCode.Should().Be(HttpStatusCode.OK);
+        var html = await created.Content.ReadAsStringAsync();
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        var secret = document.QuerySelector("#new-secret")!.TextContent;
+        secret.Should().StartWith("whsec_");
+
+        var list = await admin.GetStringAsync("/admin/webhooks");
+        list.Should().Contain("https://pages.example.com/hook").And.NotContain(secret);
+        var id = await app.WithDbAsync(db => Task.FromResult(db.WebhookSubscriptions.Single(s => s.Url == "https://pages.example.com/hook").Id));
+        (await admin.GetStringAsync($"/admin/webhooks/{id}")).Should().Contain("Delivery log").And.Contain("interaction.created").And.NotContain(secret);
+
+        var bad = await admin.PostAsync("/admin/webhooks?handler=Create", new FormUrlEncodedContent(
+        [
+            new("url", "ftp://x"),
+            new(RapportAppFactory.AntiforgeryField, await RapportAppFactory.AntiforgeryTokenAsync(admin, "/admin/webhooks")),
+        ]));
+        bad.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await bad.Content.ReadAsStringAsync()).Should().Contain("absolute https");
+    }
+}
+
+/// <summary>A host with the production URL rules: https only and no private or loopback receivers.</summary>
+public sealed class StrictWebhookAppFactory : RapportAppFactory;
+
+public sealed class WebhookUrlRuleTests(StrictWebhookAppFactory app) : IClassFixture<StrictWebhookAppFactory>
+{
+    private static readonly string[] CustomerCreated = ["customer.created"];
+    [Theory]
+    [InlineData("http://hooks.example.com/x", "https")]
+    [InlineData("https://127.0.0.1/x", "public address")]
+    [InlineData("https://[::1]:8443/x", "public address")]
+    [InlineData("https://10.1.2.3/x", "public address")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "public address")]
+    [InlineData("https://localhost:5001/x", "public address")]
+    [InlineData("https://printer.local/x", "public address")]
+    [InlineData("https://intranet/x", "public address")]
+    public async Task Plain_http_and_private_receivers_are_refused_by_default(string url, string message)
+    {
+        var response = await app.ClientAs(Role.Admin).PostAsJsonAsync("/api/v1/webhooks", new { url, eventTypes = CustomerCreated });
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("url")[0].GetString().Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task A_public_https_receiver_is_accepted()
+    {
+        var response = await app.ClientAs(Role.Admin).PostAsJsonAsync("/api/v1/webhooks", new { url = "https://93.184.215.14:8443/hooks?source=rapport", eventTypes = CustomerCreated });
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+    }
+}
