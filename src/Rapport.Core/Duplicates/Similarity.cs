@@ -126,8 +126,10 @@ public static class Similarity
 
     /// <summary>
     /// How alike two names are, whatever the order of their words: each word of the shorter name is paired with
-    /// its best match in the longer one (an initial matches a word it starts), and the average is slightly reduced
-    /// when one name has words the other lacks. Null when either name is empty.
+    /// its best match in the longer one (an initial matches a word it starts; words are also compared by sound, so
+    /// Carl ~ Karl and Jonson ~ Johnson). The weakest pairing counts twice, so one shared surname cannot carry two
+    /// different first names, and a name with any pairing below <see cref="WordFloor"/> stays below the same-name
+    /// threshold. The result is slightly reduced when one name has words the other lacks. Null when either is empty.
     /// </summary>
     public static double? Names(string[] a, string[] b)
     {
@@ -139,6 +141,7 @@ public static class Similarity
         var (shorter, longer) = a.Length <= b.Length ? (a, b) : (b, a);
         Span<bool> used = stackalloc bool[Math.Min(longer.Length, 64)];
         var total = 0.0;
+        var weakest = 1.0;
         foreach (var word in shorter)
         {
             var best = 0.0;
@@ -163,11 +166,15 @@ public static class Similarity
             }
 
             total += best;
+            weakest = Math.Min(weakest, best);
         }
 
-        var average = total / shorter.Length;
-        return average * (0.9 + (0.1 * shorter.Length / longer.Length));
+        var similarity = (total + weakest) / (shorter.Length + 1) * (0.9 + (0.1 * shorter.Length / longer.Length));
+        return weakest < WordFloor ? Math.Min(similarity, WordFloor) : similarity;
     }
+
+    /// <summary>Two names are only "the same" when every word of the shorter one has a match at least this good.</summary>
+    public const double WordFloor = 0.85;
 
     private static double Word(string a, string b)
     {
@@ -177,8 +184,46 @@ public static class Similarity
             return a[0] == b[0] ? (a.Length == b.Length ? 1 : 0.9) : 0;
         }
 
-        return JaroWinkler(a, b);
+        var written = JaroWinkler(a, b);
+        return written == 1 ? 1 : Math.Max(written, JaroWinkler(Sound(a), Sound(b)));
     }
+
+    /// <summary>
+    /// A rough spoken form of a folded word, for spelling variants of one name: ph → f, c → k (s before e, i, y),
+    /// z → s, y → i, h dropped except as the first letter, doubled letters once: "catherine" and "katherine" → "katerine",
+    /// "johnson" → "jonson".
+    /// </summary>
+    public static string Sound(string word)
+    {
+        var sb = new StringBuilder(word.Length);
+        for (var i = 0; i < word.Length; i++)
+        {
+            var c = word[i];
+            var next = i + 1 < word.Length ? word[i + 1] : '\0';
+            char? mapped = c switch
+            {
+                'p' when next == 'h' => 'f',
+                'c' when next is 'e' or 'i' or 'y' => 's',
+                'c' or 'q' => 'k',
+                'z' => 's',
+                'y' => 'i',
+                'h' when sb.Length > 0 => null,
+                _ => c,
+            };
+            if (c == 'p' && next == 'h')
+            {
+                i++;
+            }
+
+            if (mapped is { } m && (sb.Length == 0 || sb[^1] != m))
+            {
+                sb.Append(m);
+            }
+        }
+
+        return sb.ToString();
+    }
+
 
     /// <summary>Folded text with every run of non-letters and non-digits as one space, for streets and cities.</summary>
     public static string Words(string? value)

@@ -20,6 +20,8 @@ public sealed class MatchingRulesTests
     [InlineData("J.", "Smith", "John", "Smith")]
     [InlineData("Mary-Ann", "O'Brien", "Mary Ann", "OBrien")]
     [InlineData("Katherine", "Jonson", "Kate", "Johnson")]
+    [InlineData("Carl", "Meyer", "Karl", "Meier")]
+    [InlineData("Catherine", "Phillips", "Katherine", "Filips")]
     public void Names_match_whatever_the_order_accents_nicknames_initials_and_small_typos(string f1, string l1, string f2, string l2) =>
         Similarity.Names(Similarity.NameTokens(f1, l1), Similarity.NameTokens(f2, l2)).Should().BeGreaterThanOrEqualTo(DuplicateRules.SameName);
 
@@ -27,8 +29,30 @@ public sealed class MatchingRulesTests
     [InlineData("John", "Smith", "Jane", "Smithers")]
     [InlineData("Anna", "Schmidt", "Peter", "Schmidt")]
     [InlineData("Maria", "Garcia", "Mario", "Gomez")]
+    [InlineData("Madison", "Lubowitz", "Malvina", "Lubowitz")]
+    [InlineData("Tom", "Baker", "Ursula", "Baker")]
     public void Different_people_do_not_reach_the_same_name_threshold(string f1, string l1, string f2, string l2) =>
         Similarity.Names(Similarity.NameTokens(f1, l1), Similarity.NameTokens(f2, l2)).Should().BeLessThan(DuplicateRules.SameName);
+
+    [Theory]
+    [InlineData("catherine", "katerine")]
+    [InlineData("johnson", "jonson")]
+    [InlineData("phillips", "filips")]
+    [InlineData("cecilia", "sesilia")]
+    [InlineData("yvonne", "ivone")]
+    public void Sound_forms_spelling_variants_alike(string word, string sound) => Similarity.Sound(word).Should().Be(sound);
+
+    [Fact]
+    public void Relatives_sharing_a_phone_count_as_different_people()
+    {
+        var score = DuplicateRules.Score(P(1, "Tom", "Baker", phone: "555 123 4567"), P(2, "Ursula", "Baker", phone: "(555) 123-4567"))!.Value;
+        score.Score.Should().Be(0.60);
+        score.Reasons.Should().Be("phone");
+    }
+
+    [Fact]
+    public void Colleagues_with_one_surname_are_not_the_same_name() =>
+        DuplicateRules.Score(P(1, "Madison", "Lubowitz", company: 4), P(2, "Malvina", "Lubowitz", company: 4)).Should().BeNull();
 
     [Fact]
     public void An_empty_name_has_no_similarity() =>
