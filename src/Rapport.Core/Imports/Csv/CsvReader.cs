@@ -34,6 +34,9 @@ public sealed class CsvReader
 
     public bool DelimiterDetected { get; }
 
+    /// <summary>The file starts with Excel's <c>sep=X</c> line (line 1), which named the delimiter and is not a row.</summary>
+    public bool HasSepLine { get; private init; }
+
     /// <summary>The header; null when the file has none (see <see cref="HeaderProblem"/>).</summary>
     public CsvHeader? Header { get; }
 
@@ -77,7 +80,8 @@ public sealed class CsvReader
         }
 
         var text = DecodeSample(head[encoding.BomLength..], encoding);
-        var delimiter = options.Delimiter ?? CsvDelimiters.Detect(text);
+        var separatorLine = SeparatorLine(text);
+        var delimiter = options.Delimiter ?? separatorLine?.Delimiter ?? CsvDelimiters.Detect(text);
 
         Stream source;
         if (stream.CanSeek)
@@ -93,6 +97,11 @@ public sealed class CsvReader
         ICsvParser parser = encoding.UnitSize == 2
             ? new CsvParser<char>(source, encoding.BomLength, encoding, delimiter, options)
             : new CsvParser<byte>(source, encoding.BomLength, encoding, delimiter, options);
+
+        if (separatorLine is { } sep)
+        {
+            parser.SkipTo(encoding.BomLength + (long)sep.Length * encoding.UnitSize, 2);
+        }
 
         CsvHeader? header;
         string? problem = null;
@@ -115,7 +124,10 @@ public sealed class CsvReader
         }
 
         var fromStart = options.StartOffset == 0 || (options.Header is null && options.StartOffset == header?.EndOffset);
-        return new CsvReader(encoding, delimiter, options.Delimiter is null, parser, header, problem, fromStart, options.Header is not null);
+        return new CsvReader(encoding, delimiter, options.Delimiter is null, parser, header, problem, fromStart, options.Header is not null)
+        {
+            HasSepLine = separatorLine is not null,
+        };
     }
 
     /// <summary>The next data record, or null at the end of the file (or when the header has a problem).</summary>
@@ -187,6 +199,30 @@ public sealed class CsvReader
         }
 
         return (new CsvHeader(names, record.Line, record.EndOffset) { LineCount = record.LineCount }, null);
+    }
+
+    /// <summary>
+    /// Excel's <c>sep=;</c> first line, which names the delimiter: the delimiter and the line's length in characters
+    /// with its line break (all ASCII, so one code unit each).
+    /// </summary>
+    private static (char Delimiter, int Length)? SeparatorLine(string text)
+    {
+        if (text.Length < 5 || !text.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) || text[4] is '\r' or '\n' or '"' || text[4] > (char)0x7F)
+        {
+            return null;
+        }
+
+        if (text.Length == 5)
+        {
+            return (text[4], 5);
+        }
+
+        return text[5] switch
+        {
+            '\n' => (text[4], 6),
+            '\r' => (text[4], text.Length > 6 && text[6] == '\n' ? 7 : 6),
+            _ => null,
+        };
     }
 
     private static CsvEncoding DetectUtf8OrWindows1252(Stream stream, long origin, ReadOnlySpan<byte> head, bool more, CsvReadOptions options)

@@ -103,7 +103,7 @@ public sealed class CsvPropertyTests
     }
 
     private static Arbitrary<byte[]> Garbage() =>
-        (from prefix in Gen.Elements<byte[]>([], [0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xFE, 0xFF])
+        (from prefix in Gen.Elements<byte[]>([], [0xEF, 0xBB, 0xBF], [0xFF, 0xFE], [0xFE, 0xFF], "sep=;\n"u8.ToArray())
          from body in Gen.ArrayOf(Gen.Frequency(
              (4, Gen.Elements((byte)',', (byte)'"', (byte)'\r', (byte)'\n', (byte)';', (byte)'\t', (byte)' ', (byte)'|')),
              (5, Gen.Choose('a', 'e').Select(c => (byte)c)),
@@ -141,6 +141,12 @@ public sealed class CsvPropertyTests
         }
 
         var covered = new bool[lines.Count + 1];
+        if (reader.HasSepLine)
+        {
+            lines[0].Should().StartWithEquivalentOf("sep=");
+            covered[1] = true;
+        }
+
         var spans = new List<(long First, long Last)>();
         if (headerInFile)
         {

@@ -271,6 +271,32 @@ public sealed class CsvReaderTests
         reader.DelimiterDetected.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("sep=;\r\nemail;name\r\nada@example.com;Ada\r\n")]
+    [InlineData("SEP=;\nemail;name\nada@example.com;Ada")]
+    public void Excel_sep_line_names_the_delimiter_and_is_not_the_header(string text)
+    {
+        var (reader, records) = Read(Utf8WithBom(text));
+
+        reader.Delimiter.Should().Be(';');
+        reader.HasSepLine.Should().BeTrue();
+        reader.Header!.Names.Should().Equal("email", "name");
+        reader.Header.Line.Should().Be(2);
+        records.Single().Should().Match<CsvRecord>(r => r.Line == 3 && r.Raw == "ada@example.com;Ada");
+    }
+
+    [Fact]
+    public void Excel_sep_line_works_in_utf16()
+    {
+        byte[] bytes = [.. new UnicodeEncoding(false, true).GetPreamble(), .. Encoding.Unicode.GetBytes("sep=|\na|b\n1|2\n")];
+        var (reader, records) = Read(bytes);
+
+        reader.Delimiter.Should().Be('|');
+        reader.Header!.Names.Should().Equal("a", "b");
+        records.Single().Cells.Should().Equal("1", "2");
+        records.Single().EndOffset.Should().Be(bytes.Length);
+    }
+
     [Fact]
     public void Delimiter_override_wins()
     {
