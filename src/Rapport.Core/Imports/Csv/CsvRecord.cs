@@ -4,7 +4,9 @@ namespace Rapport.Imports.Csv;
 /// One record of a CSV file as read: where it starts (1-based physical line), how many physical lines it spans, the
 /// text exactly as in the file without its line break (a quoted multi-line record keeps its inner line breaks), the
 /// cells, the byte offset in the file just after the record and its line break (seek there to resume), and why the
-/// record is malformed (null when it is well formed).
+/// record is malformed (null when it is well formed). A well-formed record has exactly the header's number of cells;
+/// a malformed one has the cells as read when its shape is wrong, and none when a broken quote or an over-long line
+/// made it malformed (it is then its first physical line only).
 /// </summary>
 public sealed record CsvRecord(long Line, int LineCount, string Raw, IReadOnlyList<string> Cells, long EndOffset, string? Error)
 {
