@@ -12,11 +12,11 @@ public sealed class CsvReader
     /// <summary>Bytes read first to detect the encoding and the delimiter.</summary>
     public const int SampleBytes = 64 * 1024;
 
-    private readonly ICsvParser? _parser;
+    private readonly ICsvParser _parser;
     private readonly bool _fromStart;
     private readonly bool _headerGiven;
 
-    private CsvReader(CsvEncoding encoding, char delimiter, bool delimiterDetected, ICsvParser? parser, CsvHeader? header, string? headerProblem, bool fromStart, bool headerGiven)
+    private CsvReader(CsvEncoding encoding, char delimiter, bool delimiterDetected, ICsvParser parser, CsvHeader? header, string? headerProblem, bool fromStart, bool headerGiven)
     {
         _headerGiven = headerGiven;
         Encoding = encoding;
@@ -47,10 +47,10 @@ public sealed class CsvReader
     public long RecordsRead { get; private set; }
 
     /// <summary>Byte offset just after the last record returned (or after the header).</summary>
-    public long Offset => _parser?.Offset ?? 0;
+    public long Offset => _parser.Offset;
 
     /// <summary>The line number the next record starts on or after.</summary>
-    public long NextLine => _parser?.NextLine ?? 1;
+    public long NextLine => _parser.NextLine;
 
     /// <summary>
     /// After the last record: a file-level problem with the file as a whole, i.e. a header and no rows at all (only
@@ -107,7 +107,7 @@ public sealed class CsvReader
         string? problem = null;
         if (options.Header is { } known)
         {
-            header = new CsvHeader([.. known.Select(n => n.Trim())], 1, encoding.BomLength);
+            header = new CsvHeader([.. known.Select(n => n.Trim())], 0, parser.Offset) { LineCount = 0 };
         }
         else
         {
@@ -133,7 +133,7 @@ public sealed class CsvReader
     /// <summary>The next data record, or null at the end of the file (or when the header has a problem).</summary>
     public CsvRecord? Read()
     {
-        if (Header is null || _parser is null)
+        if (Header is null)
         {
             return null;
         }

@@ -16,7 +16,10 @@ public sealed record CsvRecord(long Line, int LineCount, string Raw, IReadOnlyLi
     public long NextLine => Line + LineCount;
 }
 
-/// <summary>The header row: the column names (trimmed), the line it was on and the byte offset just after it.</summary>
+/// <summary>
+/// The header row: the column names (trimmed), the line it was on and the byte offset just after it. Names given by
+/// the caller (<see cref="CsvReadOptions.Header"/>) have line 0 and no lines: they are not in the file.
+/// </summary>
 public sealed record CsvHeader(IReadOnlyList<string> Names, long Line, long EndOffset)
 {
     /// <summary>Physical lines the header spans (more than one when a quoted name holds a line break).</summary>
