@@ -14,7 +14,8 @@ namespace Rapport.Bench;
 /// <c>Rapport.Bench ingest [--rows N] [--batch B] [--customers C] [--runs R] [--provider sqlite|postgres] [--seed S]</c>:
 /// times <see cref="IngestionWriter.TransactionsAsync"/> alone (no CSV parsing) on generated orders, one database
 /// transaction per batch as the import does. Orders have 1-3 lines over 200 catalogue products and belong to C customers
-/// named by external id and email, so the first rows create customers and the rest find them.
+/// named by external id and email, so the first rows create customers and the rest find them. Order ids and dates
+/// ascend as in an order history exported from a shop; customers come in random order.
 /// </summary>
 internal sealed class IngestScenario(IngestScenario.Options options)
 {
@@ -169,7 +170,8 @@ internal sealed class IngestScenario(IngestScenario.Options options)
             ExternalId = string.Create(CultureInfo.InvariantCulture, $"O{index:D8}"),
             Customer = new CustomerRef(string.Create(CultureInfo.InvariantCulture, $"C{customer:D7}"),
                 string.Create(CultureInfo.InvariantCulture, $"c{customer}@example.com"), "First" + (customer % 997), "Last" + (customer % 1009)),
-            OccurredAt = now.AddMinutes(-random.Next(3 * 365 * 24 * 60)),
+            // An order history export: order ids and dates ascending (three years up to now), customers in random order.
+            OccurredAt = now.AddMinutes(-(3.0 * 365 * 24 * 60) * (options.Rows - index) / options.Rows),
             Currency = "USD",
             Lines = lines,
         };
@@ -222,7 +224,7 @@ internal sealed class IngestScenario(IngestScenario.Options options)
         s.AppendLine(CultureInfo.InvariantCulture, $"| **median** | **{F(median, "F1")}** | **{F(runs[0].Rows / median)}** | {F(runs[0].Lines / median)} | {F(medianCpu, "F1")} | **{F(runs[0].Rows / medianCpu)}** | | | |");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture,
-            $"Orders of 1-3 lines over 200 products, {options.Customers:N0} customers named by external id and email (created by the first rows that name them), one database transaction per call, metrics refreshed, no message ids; time is the writer call plus its commit, not the generation of the items. CPU is this process's (all threads) over the same calls; the database server's CPU is not in it on PostgreSQL.");
+            $"Orders of 1-3 lines over 200 products in date order, {options.Customers:N0} customers named by external id and email (created by the first rows that name them), one database transaction per call, metrics refreshed, no message ids; time is the writer call plus its commit, not the generation of the items. CPU is this process's (all threads) over the same calls; the database server's CPU is not in it on PostgreSQL.");
         return s.ToString();
     }
 
