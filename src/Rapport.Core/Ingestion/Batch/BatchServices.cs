@@ -10,6 +10,7 @@ public static class BatchServices
         services.AddScoped<IngestEvents>();
         services.AddScoped<UpsertCustomers>();
         services.AddSingleton<IdempotencyKeys>();
+        services.AddSingleton<BatchWriteGate>();
         services.AddHostedService<IdempotencyKeySweeper>();
         return services;
     }

@@ -16,9 +16,10 @@ internal static class BatchTransaction
 {
     private const int MaxAttempts = 3;
 
-    public static async Task<T> RunAsync<T>(RapportDatabase database, string source, TimeProvider clock, ILogger logger,
+    public static async Task<T> RunAsync<T>(RapportDatabase database, BatchWriteGate gate, string source, TimeProvider clock, ILogger logger,
         Func<IngestionContext, Task<T>> write, CancellationToken ct)
     {
+        using var turn = await gate.EnterAsync(database, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -43,4 +44,32 @@ internal static class BatchTransaction
         SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         _ => false,
     };
+}
+
+/// <summary>
+/// SQLite has one writer at a time, and a connection that finds the file locked polls for it with sleeps of up to
+/// 100 ms. Batches of this process therefore queue here for their write instead (and go the moment the previous
+/// one commits), while their parsing and validation still run concurrently. PostgreSQL writes concurrently: no gate.
+/// </summary>
+public sealed class BatchWriteGate : IDisposable
+{
+    private readonly SemaphoreSlim _sqlite = new(1, 1);
+
+    public async Task<IDisposable?> EnterAsync(RapportDatabase database, CancellationToken ct)
+    {
+        if (database.IsPostgres)
+        {
+            return null;
+        }
+
+        await _sqlite.WaitAsync(ct);
+        return new Turn(_sqlite);
+    }
+
+    public void Dispose() => _sqlite.Dispose();
+
+    private sealed class Turn(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
 }

@@ -13,7 +13,7 @@ public sealed record IngestEventsRequest(string? Source, IReadOnlyList<BatchItem
 /// customer); one whose message id was stored before, or appears earlier in the same request, is a duplicate and is
 /// not written again.
 /// </summary>
-public sealed class IngestEvents(RapportDatabase database, IngestionWriter writer, TimeProvider clock, ILogger<IngestEvents> logger)
+public sealed class IngestEvents(RapportDatabase database, BatchWriteGate gate, IngestionWriter writer, TimeProvider clock, ILogger<IngestEvents> logger)
 {
     public async Task<Result<EventBatchReport>> HandleAsync(IngestEventsRequest request, CancellationToken ct)
     {
@@ -67,7 +67,7 @@ public sealed class IngestEvents(RapportDatabase database, IngestionWriter write
 
         if (transactions.Count + interactions.Count > 0)
         {
-            await BatchTransaction.RunAsync(database, source, clock, logger, async context =>
+            await BatchTransaction.RunAsync(database, gate, source, clock, logger, async context =>
             {
                 if (transactions.Count > 0)
                 {

@@ -11,7 +11,7 @@ public sealed record UpsertCustomersRequest(string? Source, IReadOnlyList<BatchI
 /// Creates or updates up to 1,000 customers in one database transaction through <see cref="IngestionWriter"/>
 /// (matched by external id within the source, else by email) and reports each one in request order.
 /// </summary>
-public sealed class UpsertCustomers(RapportDatabase database, IngestionWriter writer, TimeProvider clock, ILogger<UpsertCustomers> logger)
+public sealed class UpsertCustomers(RapportDatabase database, BatchWriteGate gate, IngestionWriter writer, TimeProvider clock, ILogger<UpsertCustomers> logger)
 {
     public async Task<Result<CustomerBatchReport>> HandleAsync(UpsertCustomersRequest request, CancellationToken ct)
     {
@@ -43,7 +43,7 @@ public sealed class UpsertCustomers(RapportDatabase database, IngestionWriter wr
 
         if (incoming.Count > 0)
         {
-            var results = await BatchTransaction.RunAsync(database, source, clock, logger, context => writer.CustomersAsync(context, incoming, ct), ct);
+            var results = await BatchTransaction.RunAsync(database, gate, source, clock, logger, context => writer.CustomersAsync(context, incoming, ct), ct);
             if (results.Length != incoming.Count)
             {
                 throw new InvalidOperationException($"The writer answered {results.Length} results for {incoming.Count} customers.");
