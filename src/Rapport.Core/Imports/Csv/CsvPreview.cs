@@ -181,6 +181,11 @@ public static class CsvPreview
         var number = options.NumberFormat is { } givenNumber
             ? new NumberFormatDetection(givenNumber, false, false)
             : NumberFormats.Detect(numberSamples, reader.Delimiter);
+        if (number.Ambiguous)
+        {
+            warnings.Add($"Some sampled numbers fit a decimal point and a decimal comma alike; they are read as {number.Format.Name}. Give the number format if that is wrong.");
+        }
+
         var values = new ImportValues(date.Format, number.Format);
         var rows = kept.Select(r => Row(r, header, mapping, values)).ToList();
         return new CsvPreviewResult(reader.Encoding, reader.Delimiter, reader.DelimiterDetected, date, number, header.Names, mapping, rows, problems, warnings);

@@ -38,7 +38,10 @@ public sealed record NumberFormat(char DecimalSeparator)
     public override string ToString() => Name;
 }
 
-/// <summary>What <see cref="NumberFormats.Detect"/> found; <c>Ambiguous</c> when no sampled value showed its decimal separator.</summary>
+/// <summary>
+/// What <see cref="NumberFormats.Detect"/> found. <c>Ambiguous</c>: values such as <c>1,234</c> fit both separators and
+/// no other value decided, or the values disagree.
+/// </summary>
 public sealed record NumberFormatDetection(NumberFormat Format, bool Detected, bool Ambiguous);
 
 /// <summary>Number-format detection and number parsing for import values.</summary>
@@ -52,7 +55,7 @@ public static class NumberFormats
     /// </summary>
     public static NumberFormatDetection Detect(IEnumerable<string> samples, char delimiter)
     {
-        int dot = 0, comma = 0;
+        int dot = 0, comma = 0, unclear = 0;
         foreach (var raw in samples)
         {
             var text = raw.AsSpan().Trim();
@@ -92,7 +95,12 @@ public static class NumberFormats
                         dot++;
                     }
                 }
-                else if (digitsAfter != 3)
+                else if (digitsAfter == 3)
+                {
+                    // 1,234 or 1.234: a thousands separator or a decimal one, nothing tells.
+                    unclear++;
+                }
+                else
                 {
                     if (separator == '.')
                     {
@@ -108,7 +116,7 @@ public static class NumberFormats
 
         if (dot == 0 && comma == 0)
         {
-            return new NumberFormatDetection(delimiter == ';' ? NumberFormat.Comma : NumberFormat.Dot, true, true);
+            return new NumberFormatDetection(delimiter == ';' ? NumberFormat.Comma : NumberFormat.Dot, true, unclear > 0);
         }
 
         return new NumberFormatDetection(comma > dot ? NumberFormat.Comma : NumberFormat.Dot, true, comma > 0 && dot > 0);

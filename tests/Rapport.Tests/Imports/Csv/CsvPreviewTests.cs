@@ -64,6 +64,18 @@ public sealed class CsvPreviewTests
     }
 
     [Fact]
+    public void Numbers_that_fit_both_separators_are_read_with_a_warning()
+    {
+        var result = Preview(Encoding.UTF8.GetBytes("customer_email,occurred_at,currency,amount\nada@example.com,2024-01-02,EUR,1,250\n"), ImportKind.Transactions);
+
+        result.Rows[0].Error.Should().Be("row has 5 cells, the header has 4", "an unquoted comma inside a number splits the cell");
+        var quoted = Preview(Encoding.UTF8.GetBytes("customer_email,occurred_at,currency,amount\nada@example.com,2024-01-02,EUR,\"1,250\"\n"), ImportKind.Transactions);
+        quoted.NumberFormat.Ambiguous.Should().BeTrue();
+        quoted.Rows[0].Cells[3].Value.Should().Be(1250m);
+        quoted.Warnings.Should().Equal("Some sampled numbers fit a decimal point and a decimal comma alike; they are read as 1,234.56. Give the number format if that is wrong.");
+    }
+
+    [Fact]
     public void Unmapped_columns_are_shown_as_text_and_ignored()
     {
         var result = Preview(Encoding.UTF8.GetBytes("Email,Favourite colour\nada@example.com,green\n"), ImportKind.Customers);

@@ -115,7 +115,9 @@ public sealed class ImportValuesTests
     [InlineData(new[] { "1,234,567" }, ',', '.', false)]
     [InlineData(new[] { "1.234.567" }, ',', ',', false)]
     [InlineData(new[] { "1,234", "17" }, ',', '.', true)]
-    [InlineData(new[] { "17" }, ';', ',', true)]
+    [InlineData(new[] { "17" }, ';', ',', false)]
+    [InlineData(new[] { "17", "1.234" }, ';', ',', true)]
+    [InlineData(new[] { "17" }, ',', '.', false)]
     [InlineData(new[] { "12.50", "12,5" }, ',', '.', true)]
     public void Number_format_is_detected_from_sample_values(string[] samples, char delimiter, char separator, bool ambiguous)
     {
