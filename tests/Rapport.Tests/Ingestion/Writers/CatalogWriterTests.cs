@@ -85,4 +85,22 @@ public sealed class CatalogWriterTests(RapportAppFactory app) : IClassFixture<Ra
         later.Should().AllSatisfy(r => r.Outcome.Should().Be(IngestOutcome.Updated));
         (await app.WithDbAsync(db => db.Products.AsNoTracking().SingleAsync(p => p.Id == results[0].EntityId))).Version.Should().Be(2);
     }
+
+    [Fact]
+    public async Task The_product_writer_stores_what_CreateProduct_stores()
+    {
+        var sku = WriterRun.Unique("EQ");
+        var request = new CreateProductRequest(sku + "-a", " Thé vert ", "Loose leaf\nOrganic", "Tea", ProductKind.Product, 12.5m, 4.25m, "eur", null);
+        var viaUseCase = app.WithScope(sp => sp.GetRequiredService<CreateProduct>().HandleAsync(request, CancellationToken.None));
+        viaUseCase.IsOk.Should().BeTrue();
+        var viaWriter = await app.ProductsAsync(new IncomingProduct
+        {
+            Sku = sku + "-b", Name = request.Name, Description = request.Description, Category = "tea", Kind = request.Kind, Price = request.Price, Cost = request.Cost,
+            Currency = request.Currency,
+        });
+
+        var a = await app.WithDbAsync(db => db.Products.AsNoTracking().SingleAsync(p => p.Id == viaUseCase.Value!.Id));
+        var b = await app.WithDbAsync(db => db.Products.AsNoTracking().SingleAsync(p => p.Id == viaWriter[0].EntityId));
+        b.Should().BeEquivalentTo(a, o => o.Excluding(p => p.Id).Excluding(p => p.Sku));
+    }
 }

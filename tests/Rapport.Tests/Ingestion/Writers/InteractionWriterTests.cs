@@ -83,4 +83,36 @@ public sealed class InteractionWriterTests(RapportAppFactory app) : IClassFixtur
         var other = await app.InteractionsAsync(item with { MessageId = null, Customer = new CustomerRef(WriterRun.Unique("s"), null, "Sam", null) });
         other[0].Reason.Should().StartWith($"external_id: interaction {ext} is already stored for another customer");
     }
+
+    [Fact]
+    public async Task The_writer_stores_what_LogInteraction_stores_for_the_same_touchpoint()
+    {
+        var ext = WriterRun.Unique("eq");
+        var created = await app.InteractionsAsync(new IncomingInteraction
+        {
+            Customer = new CustomerRef(ext, null, "Uma", null), Type = InteractionType.Note, Notes = "first", OccurredAt = April,
+        });
+        var customerId = await app.WithDbAsync(db => db.Interactions.Where(i => i.Id == created[0].EntityId).Select(i => i.CustomerId).SingleAsync());
+        var at = April.AddTicks(98765);
+        var user = await app.AddUserAsync(Rapport.Identity.Role.Service);
+
+        var viaUseCase = app.WithScope(sp => sp.GetRequiredService<LogInteraction>().HandleAsync(
+            new LogInteractionRequest(customerId, InteractionChannel.InPerson, InteractionDirection.Outbound, InteractionType.Visit, " Showroom ", "Line one\nline two", at, "import", user.Id),
+            CancellationToken.None));
+        viaUseCase.IsOk.Should().BeTrue();
+        var viaWriter = await app.RunAsync((w, c) => w.InteractionsAsync(c,
+            [new IncomingInteraction
+            {
+                Customer = new CustomerRef(ext, null, null, null), Channel = InteractionChannel.InPerson, Direction = InteractionDirection.Outbound,
+                Type = InteractionType.Visit, Subject = " Showroom ", Notes = "Line one\nline two", OccurredAt = at,
+            }], CancellationToken.None), userId: user.Id);
+
+        var a = await app.WithDbAsync(db => db.Interactions.AsNoTracking().SingleAsync(i => i.Id == viaUseCase.Value!.Id));
+        var b = await app.WithDbAsync(db => db.Interactions.AsNoTracking().SingleAsync(i => i.Id == viaWriter[0].EntityId));
+        b.Should().BeEquivalentTo(a, o => o.Excluding(i => i.Id));
+        var metrics = await app.WithDbAsync(db => db.CustomerMetrics.AsNoTracking().SingleAsync(m => m.CustomerId == customerId));
+        (metrics.InteractionCount, metrics.LastInteractionAt).Should().Be((3, TextRulesStored(at)));
+    }
+
+    private static DateTimeOffset TextRulesStored(DateTimeOffset at) => Rapport.Common.TextRules.ToStoredPrecision(at);
 }

@@ -132,6 +132,17 @@ public sealed class TransactionWriterTests(RapportAppFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_order_id_named_twice_in_one_call_for_different_customers_is_rejected_the_second_time()
+    {
+        var order = WriterRun.Unique("ord");
+        var results = await app.TransactionsAsync(
+            new IncomingTransaction { ExternalId = order, Customer = new CustomerRef(WriterRun.Unique("x"), null, "Xia", null), OccurredAt = May, Total = 1m },
+            new IncomingTransaction { ExternalId = order, Customer = new CustomerRef(WriterRun.Unique("y"), null, "Yan", null), OccurredAt = May, Total = 2m });
+        results[0].Outcome.Should().Be(IngestOutcome.Created);
+        results[1].Should().Be(IngestResult.Reject($"external_id: order {order} belongs to another customer (an earlier row of this batch)"));
+    }
+
+    [Fact]
     public async Task A_call_the_caller_rolls_back_leaves_nothing()
     {
         var ext = WriterRun.Unique("rb");
