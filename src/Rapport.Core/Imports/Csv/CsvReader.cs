@@ -171,7 +171,8 @@ public sealed class CsvReader
             return (null, $"The header (line {record.Line}) is malformed: {record.Error}.");
         }
 
-        var names = record.Cells.Select(c => c.Trim()).ToList();
+        // A second byte-order mark (files glued together, or written twice) would otherwise stick to the first name.
+        var names = record.Cells.Select(c => c.Trim().Trim('\uFEFF').Trim()).ToList();
         while (names.Count > 0 && names[^1].Length == 0)
         {
             names.RemoveAt(names.Count - 1);

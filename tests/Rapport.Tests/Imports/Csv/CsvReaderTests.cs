@@ -363,6 +363,14 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
+    public void A_second_byte_order_mark_does_not_stick_to_the_first_header_name()
+    {
+        var (reader, _) = Read(Utf8WithBom("\uFEFFemail,name\nada@example.com,Ada\n"));
+
+        reader.Header!.Names.Should().Equal("email", "name");
+    }
+
+    [Fact]
     public void Duplicate_rows_are_just_rows()
     {
         var (_, records) = Read("id,name\n1,Ada\n1,Ada\n");
