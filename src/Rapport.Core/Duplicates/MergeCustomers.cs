@@ -26,7 +26,7 @@ public sealed record MergeCustomersRequest(
 /// <summary>Rows moved or carried over by a merge.</summary>
 public sealed record MergeCounts(int Transactions, int TransactionLines, int Interactions, int Tags, int ExternalIds, int CustomFields, int Candidates);
 
-/// <summary>One recorded merge. <c>FieldChoices</c> maps every decided field to <c>survivor</c> or <c>merged</c>.</summary>
+/// <summary>One recorded merge. <c>FieldChoices</c> maps every field whose values differed to the side kept: <c>survivor</c> or <c>merged</c>.</summary>
 public sealed record CustomerMergeRow(
     long Id,
     long SurvivingCustomerId,
@@ -128,11 +128,17 @@ public sealed class MergeCustomers(
         var choices = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in MergeFields.Standard)
         {
-            var side = Choose(request, field.Key, field.Get(survivor) is not null, field.Get(merged) is not null);
+            var (mine, theirs) = (field.Get(survivor), field.Get(merged));
+            if (Equals(mine, theirs))
+            {
+                continue;
+            }
+
+            var side = Choose(request, field.Key, mine is not null, theirs is not null);
             choices[field.Key] = MergeFields.Name(side);
             if (side == MergeSide.Merged)
             {
-                field.Set(survivor, field.Get(merged));
+                field.Set(survivor, theirs);
             }
         }
 
@@ -160,7 +166,7 @@ public sealed class MergeCustomers(
         {
             var mine = survivor.FieldValues.FirstOrDefault(v => v.FieldId == definition.Id);
             var theirs = merged.FieldValues.FirstOrDefault(v => v.FieldId == definition.Id);
-            if (mine is null && theirs is null)
+            if ((mine is null && theirs is null) || (mine is not null && theirs is not null && SameValue(mine, theirs)))
             {
                 continue;
             }
@@ -247,6 +253,9 @@ public sealed class MergeCustomers(
         var row = (await MergedCustomers.ListAsync(db, m => m.Id == record.Id, ct))[0];
         return Result<MergeResult>.Ok(new MergeResult(row, detail.Value!));
     }
+
+    private static bool SameValue(CustomerFieldValue a, CustomerFieldValue b) =>
+        a.TextValue == b.TextValue && a.NumberValue == b.NumberValue && a.DateValue == b.DateValue && a.BoolValue == b.BoolValue;
 
     private static MergeSide Choose(MergeCustomersRequest request, string key, bool survivorHasValue, bool mergedHasValue) =>
         request.Fields is not null && request.Fields.TryGetValue(key, out var side) ? side : MergeFields.Default(survivorHasValue, mergedHasValue);

@@ -51,6 +51,8 @@ public sealed class DuplicatePageTests(RapportAppFactory app) : IClassFixture<Ra
         page.QuerySelector("tr[data-field=firstName] input").Should().BeNull("equal values need no choice");
         var form = page.QuerySelector("#merge-form")!;
         form.GetAttribute("hx-post").Should().Be($"/duplicates/{id}?handler=Merge");
+        page.QuerySelector("button[form=dismiss-form]").Text().Should().Be("Not the same person");
+        page.QuerySelector("#dismiss-form")!.GetAttribute("hx-post").Should().Be($"/duplicates/{id}?handler=Dismiss");
 
         var response = await session.HtmxPostAsync($"/duplicates/{id}?handler=Merge", new Dictionary<string, string>
         {
