@@ -159,7 +159,7 @@ public static class NumberFormats
         else if (text[^1] is '-' or '\u2212')
         {
             negative = !negative;
-            text = text[..^1].TrimEnd();
+            text = StripCurrency(text[..^1].TrimEnd());
         }
 
         if (text.IsEmpty || text.Length > 64)
