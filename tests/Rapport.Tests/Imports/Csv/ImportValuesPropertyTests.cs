@@ -121,4 +121,49 @@ public sealed class ImportValuesPropertyTests
             return true;
         }).Check(Runs);
     }
+
+    private static readonly (DateFormat Format, string Pattern)[] DatePatterns =
+    [
+        (DateFormat.Iso, "yyyy-MM-dd"),
+        (DateFormat.Compact, "yyyyMMdd"),
+        (DateFormat.YearMonthDay, "yyyy/MM/dd"),
+        (DateFormat.DayMonthYear, "dd/MM/yyyy"),
+        (DateFormat.MonthDayYear, "MM/dd/yyyy"),
+        (DateFormat.DayMonthYearDots, "dd.MM.yyyy"),
+        (DateFormat.DayMonthYearDashes, "dd-MM-yyyy"),
+        (DateFormat.MonthDayYearDashes, "MM-dd-yyyy"),
+        (DateFormat.MonthName, "d-MMM-yyyy"),
+    ];
+
+    [Fact]
+    public void Dates_written_in_one_format_detect_that_format_or_report_the_day_month_ambiguity()
+    {
+        var samples =
+            from pattern in Gen.Elements(DatePatterns)
+            from days in Gen.NonEmptyListOf(Gen.Choose(0, 200 * 366))
+            select (pattern.Format, Dates: days.Select(d => new DateOnly(1900, 1, 1).AddDays(d)).ToList(),
+                Texts: days.Select(d => new DateOnly(1900, 1, 1).AddDays(d).ToString(pattern.Pattern, CultureInfo.InvariantCulture)).ToList());
+
+        Prop.ForAll(samples.ToArbitrary(), sample =>
+        {
+            var detection = DateFormats.Detect(sample.Texts);
+            var dayFirstOrMonthFirst = sample.Format.Order is DateOrder.DayMonthYear or DateOrder.MonthDayYear;
+            var fitsBoth = dayFirstOrMonthFirst && sample.Dates.All(d => d.Day <= 12);
+
+            detection.Problem.Should().BeNull();
+            detection.Ambiguous.Should().Be(fitsBoth);
+            if (fitsBoth)
+            {
+                detection.Format.Order.Should().Be(DateOrder.DayMonthYear);
+            }
+            else
+            {
+                detection.Format.Should().Be(sample.Format);
+                var values = new ImportValues(detection.Format, NumberFormat.Dot);
+                sample.Texts.Select(t => values.TryDate(t, out var date) ? date : default).Should().Equal(sample.Dates);
+            }
+
+            return true;
+        }).Check(Runs);
+    }
 }
