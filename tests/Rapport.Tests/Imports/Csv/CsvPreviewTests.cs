@@ -47,6 +47,30 @@ public sealed class CsvPreviewTests
     }
 
     [Fact]
+    public void Excel_export_of_a_german_customer_sheet_reads_with_its_empty_trailing_columns()
+    {
+        // What Excel writes for "CSV UTF-8 (durch Trennzeichen getrennt)": BOM, semicolons, CRLF, cells of empty columns.
+        var text = "Kundennummer;Vorname;Nachname;E-Mail;PLZ;Ort;Geburtsdatum;Tags;;\r\n"
+            + "K-1;Jürgen;Müller;jm@example.de;80331;München;24.12.1970;vip|newsletter;;\r\n"
+            + ";;;;;;;;;\r\n"
+            + "K-2;Anna;\"Schmidt; geb. Weber\";as@example.de;10115;Berlin;01.02.1985;;;\r\n";
+        var result = Preview(CsvTestFiles.Utf8WithBom(text), ImportKind.Customers);
+
+        result.Problems.Should().BeEmpty();
+        result.Encoding!.ToString().Should().Be("utf-8 (with BOM)");
+        result.Delimiter.Should().Be(';');
+        result.Headers.Should().HaveCount(8);
+        result.Mapping!.Columns.Select(c => c.Field?.Key).Should().Equal("external_id", "first_name", "last_name", "email", "postal_code", "city", "birth_date", "tags");
+        result.DateFormat.Format.Should().Be(DateFormat.DayMonthYearDots);
+        result.Rows.Select(r => r.Line).Should().Equal(2, 3, 4);
+        result.Rows[0].Cells[6].Value.Should().Be(new DateOnly(1970, 12, 24));
+        result.Rows[0].Cells[7].Value.Should().BeAssignableTo<IReadOnlyList<string>>().Which.Should().Equal("vip", "newsletter");
+        result.Rows[1].Error.Should().BeNull("a row of empty cells is a row; the import rejects it for having no key");
+        result.Rows[1].Cells.Should().OnlyContain(c => c.Text.Length == 0 && c.Value == null);
+        result.Rows[2].Cells[2].Value.Should().Be("Schmidt; geb. Weber");
+    }
+
+    [Fact]
     public void Ambiguous_dates_are_read_day_first_with_a_warning_and_an_override_reads_them_month_first()
     {
         var bytes = Encoding.UTF8.GetBytes("email,birthday\nada@example.com,03/04/1990\nbob@example.com,12/11/1985\n");
