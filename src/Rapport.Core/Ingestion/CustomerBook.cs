@@ -96,16 +96,21 @@ internal sealed class CustomerBook(IngestStore store, IngestionContext context, 
     private readonly Dictionary<long, CustomerRecord> _byId = [];
 
     /// <summary>
-    /// Finds the stored customers with these external ids (within the source) and normalised emails. With
+    /// Finds the stored customers items name by external id (within the source), else by normalised email. With
     /// <paramref name="full"/> their whole rows are read, so that the call can update them.
     /// </summary>
-    public async Task LoadAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> emails, bool full, CancellationToken ct)
+    public async Task LoadAsync(IEnumerable<(string? ExternalId, string? EmailNormalized)> keys, bool full, CancellationToken ct)
     {
+        var list = keys.ToList();
         var externalToId = new Dictionary<string, long>(StringComparer.Ordinal);
         var emailToId = new Dictionary<string, long>(StringComparer.Ordinal);
         await store.QueryAsync(
             "SELECT external_id, customer_id FROM customer_external_ids WHERE source = @p1 AND external_id IN {keys}",
-            externalIds, [source], r => externalToId[r.GetString(0)] = r.GetInt64(1), ct);
+            list.Select(k => k.ExternalId).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), [source],
+            r => externalToId[r.GetString(0)] = r.GetInt64(1), ct);
+        // Only items not found by external id are looked up by email: in a steady import most are found by their id.
+        var emails = list.Where(k => k.ExternalId is null || !externalToId.ContainsKey(k.ExternalId))
+            .Select(k => k.EmailNormalized).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         // Emails are not unique: the oldest customer with the address is the one a new row merges into.
         await store.QueryAsync(
             "SELECT email_normalized, MIN(id) FROM customers WHERE email_normalized IN {keys} GROUP BY email_normalized",

@@ -42,7 +42,7 @@ public sealed partial class IngestionWriter
         public CompanyRecord Copy() => (CompanyRecord)MemberwiseClone();
 
         public object?[] Row(IngestionContext c) =>
-            [Id, Name, Companies.CompanyNames.Normalize(Name), ExternalId, Domain, Industry, Website, Phone, City, Country, c.Now, IsNew ? 1 : Version + 1, c.Now];
+            [Id, Name, CompanyNames.Normalize(Name), ExternalId, Domain, Industry, Website, Phone, City, Country, c.Now, IsNew ? 1 : Version + 1, c.Now];
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ public sealed partial class IngestionWriter
         var byDomain = await IdsByKeyAsync(store, "SELECT domain, MIN(id) FROM companies WHERE domain IN {keys} GROUP BY domain",
             Distinct(valid.Select(v => v.Domain)), ct);
         var byName = await IdsByKeyAsync(store, "SELECT name_normalized, MIN(id) FROM companies WHERE name_normalized IN {keys} GROUP BY name_normalized",
-            Distinct(valid.Select(v => v.Name.Length == 0 ? null : Companies.CompanyNames.Normalize(v.Name))), ct);
+            Distinct(valid.Select(v => v.Name.Length == 0 ? null : CompanyNames.Normalize(v.Name))), ct);
         var rows = new Dictionary<long, CompanyRecord>();
         await store.QueryAsync(
             "SELECT id, name, external_id, domain, industry, website, phone, city, country, version FROM companies WHERE id IN {keys}",
@@ -113,7 +113,7 @@ public sealed partial class IngestionWriter
 
             var target = v.ExternalId is not null && externalMap.TryGetValue(v.ExternalId, out var found) ? found
                 : v.Domain is not null && domainMap.TryGetValue(v.Domain, out found) ? found
-                : v.Name.Length > 0 && nameMap.TryGetValue(Companies.CompanyNames.Normalize(v.Name), out found) ? found
+                : v.Name.Length > 0 && nameMap.TryGetValue(CompanyNames.Normalize(v.Name), out found) ? found
                 : null;
             var next = target?.Copy() ?? new CompanyRecord { IsNew = true };
             if (target is not null && v.ExternalId is not null && target.ExternalId is { } held && held != v.ExternalId)
@@ -132,7 +132,7 @@ public sealed partial class IngestionWriter
                 continue;
             }
 
-            var normalized = Companies.CompanyNames.Normalize(next.Name);
+            var normalized = CompanyNames.Normalize(next.Name);
             if (nameMap.TryGetValue(normalized, out var namesake) && !ReferenceEquals(namesake, target))
             {
                 results[i] = IngestResult.Reject($"name: company {(namesake.IsNew ? "in an earlier row" : namesake.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))} is already called '{next.Name}' (ignoring case and accents)");
@@ -157,9 +157,9 @@ public sealed partial class IngestionWriter
                     all.Add(target);
                 }
 
-                if (Companies.CompanyNames.Normalize(target.Name) != normalized)
+                if (CompanyNames.Normalize(target.Name) != normalized)
                 {
-                    nameMap.Remove(Companies.CompanyNames.Normalize(target.Name));
+                    nameMap.Remove(CompanyNames.Normalize(target.Name));
                 }
 
                 (target.Name, target.ExternalId, target.Domain, target.Industry, target.Website, target.Phone, target.City, target.Country) =

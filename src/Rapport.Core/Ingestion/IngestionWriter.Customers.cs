@@ -42,7 +42,7 @@ public sealed partial class IngestionWriter
 
         var book = new CustomerBook(store, c, c.Source);
         var valid = drafts.Where((d, i) => d is not null && !errors[i]!.Any).Select(d => d!).ToList();
-        await book.LoadAsync(Distinct(valid.Select(d => d.ExternalId)), Distinct(valid.Select(d => d.EmailNormalized)), full: true, ct);
+        await book.LoadAsync(valid.Select(d => (d.ExternalId, d.EmailNormalized)), full: true, ct);
         if (valid.Any(d => d.Tags.Count > 0))
         {
             await book.LoadTagsAsync(ct);
@@ -50,8 +50,8 @@ public sealed partial class IngestionWriter
 
         var owners = await IdsByKeyAsync(store, "SELECT email_normalized, id FROM users WHERE email_normalized IN {keys}",
             Distinct(valid.Select(d => d.OwnerEmail)), ct);
-        var companies = new CompanyNames(store, c);
-        await companies.LoadAsync(Distinct(valid.Select(d => d.CompanyName is null ? null : Companies.CompanyNames.Normalize(d.CompanyName))), ct);
+        var companies = new CompanyBook(store, c);
+        await companies.LoadAsync(Distinct(valid.Select(d => d.CompanyName is null ? null : CompanyNames.Normalize(d.CompanyName))), ct);
 
         var touched = new CustomerRecord?[items.Count];
         var reasons = new string?[items.Count];
@@ -250,7 +250,7 @@ public sealed partial class IngestionWriter
     }
 
     /// <summary>Companies that customers name: found by normalised name, or created once per call for accepted items.</summary>
-    private sealed class CompanyNames(IngestStore store, IngestionContext context)
+    private sealed class CompanyBook(IngestStore store, IngestionContext context)
     {
         private readonly Dictionary<string, long> _stored = new(StringComparer.Ordinal);
         private readonly Dictionary<string, NewCompany> _pending = new(StringComparer.Ordinal);
@@ -263,7 +263,7 @@ public sealed partial class IngestionWriter
         /// <summary>The stored company's id, or null with the company this call will create.</summary>
         public long? Resolve(string name, out NewCompany? pending)
         {
-            var key = Companies.CompanyNames.Normalize(name);
+            var key = CompanyNames.Normalize(name);
             if (_stored.TryGetValue(key, out var id))
             {
                 pending = null;

@@ -99,7 +99,7 @@ public sealed partial class IngestionWriter
         }
 
         var book = new CustomerBook(store, c, c.Source);
-        await book.LoadAsync(Distinct(refs.Select(r => r?.ExternalId)), Distinct(refs.Select(r => r?.EmailNormalized)), full: false, ct);
+        await book.LoadAsync(refs.OfType<RefDraft>().Select(r => (r.ExternalId, r.EmailNormalized)), full: false, ct);
         var storedTouches = new Dictionary<string, (long Id, long CustomerId, TouchRecord Values)>(StringComparer.Ordinal);
         await store.QueryAsync(
             "SELECT external_id, id, customer_id, channel, direction, type, subject, notes, occurred_at FROM interactions WHERE external_id IN {keys}",

@@ -99,7 +99,7 @@ public sealed partial class IngestionWriter
 
         var valid = drafts.OfType<OrderDraft>().ToList();
         var book = new CustomerBook(store, c, c.Source);
-        await book.LoadAsync(Distinct(valid.Select(d => d.Customer.ExternalId)), Distinct(valid.Select(d => d.Customer.EmailNormalized)), full: false, ct);
+        await book.LoadAsync(valid.Select(d => (d.Customer.ExternalId, d.Customer.EmailNormalized)), full: false, ct);
         var storedOrders = new Dictionary<string, List<(long Id, long CustomerId)>>(StringComparer.Ordinal);
         await store.QueryAsync("SELECT external_id, id, customer_id FROM transactions WHERE external_id IN {keys}",
             Distinct(valid.Select(d => d.ExternalId)), [], r =>
