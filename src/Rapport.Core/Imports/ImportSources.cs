@@ -179,9 +179,11 @@ public sealed class ImportSources(RapportDbContext db)
             preview = CsvPreview.Run(stream, kind, previewOptions);
         }
 
-        if (preview.Mapping is null)
+        // A file that cannot be imported whatever the mapping (empty, no header, no rows) is not previewed.
+        if (preview.Mapping is null || preview.Problems.Any(p => p.Field == "file"))
         {
-            return Result<ImportPreview>.Invalid("file", preview.Problems.Count > 0 ? preview.Problems[0].Message : "The file cannot be read.");
+            var fileProblem = preview.Problems.FirstOrDefault(p => p.Field == "file")?.Message;
+            return Result<ImportPreview>.Invalid("file", fileProblem ?? "The file cannot be read.");
         }
 
         var mapper = preview.Mapping.IsValid ? new CsvRowMapper(preview.Mapping, preview.Values, preview.Headers) : null;

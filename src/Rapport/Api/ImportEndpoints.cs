@@ -192,7 +192,8 @@ internal static class ImportUpload
             var count = 0;
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (++count > MaxFields || !ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (++count > MaxFields || !ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
+                    !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }

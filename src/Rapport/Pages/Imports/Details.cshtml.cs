@@ -52,11 +52,19 @@ public sealed class DetailsModel(GetImport get, ListImportRejects rejects, Cance
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        var name = $"import-{id}-rejects.csv";
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-        await rejectsFile.WriteAsync(id, Response.Body, ct);
-        return new EmptyResult();
+        return new RejectsCsv(rejectsFile, id);
+    }
+
+    /// <summary>Streams the rejects CSV when the result executes (after the page filters have set their headers).</summary>
+    private sealed class RejectsCsv(ImportRejectsFile file, long id) : IActionResult
+    {
+        public async Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.ContentType = "text/csv; charset=utf-8";
+            response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-rejects.csv\"";
+            await file.WriteAsync(id, response.Body, context.HttpContext.RequestAborted);
+        }
     }
 
     public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct)
