@@ -184,7 +184,8 @@ public static class DateFormats
             return true;
         }
 
-        if (rest[0] is 'T' or 't' && used == 10 && order != DateOrder.Compact || rest[0] == ' ')
+        // ISO 8601 joins date and time with a T; everything else with spaces.
+        if ((rest[0] is 'T' or 't' && used == 10 && text[4] == '-') || rest[0] == ' ')
         {
             rest = rest[1..].TrimStart();
         }

@@ -94,7 +94,9 @@ public sealed class ImportValuesPropertyTests
          from pattern in Gen.Elements(Patterns)
          from offsetQuarters in Gen.Choose(-48, 56)
          from withOffset in Gen.Elements(false, true)
-         select Write(hours, seconds, pattern, offsetQuarters, withOffset)).ToArbitrary();
+         from anyFormat in Gen.Elements(DateFormat.All.ToArray())
+         // ISO 8601 values read whatever the file's format is.
+         select Write(hours, seconds, pattern.Format == DateFormat.Iso ? (anyFormat, pattern.Pattern) : pattern, offsetQuarters, withOffset)).ToArbitrary();
 
     private static WrittenInstant Write(int hours, int seconds, (DateFormat Format, string Pattern) pattern, int offsetQuarters, bool withOffset)
     {

@@ -70,6 +70,8 @@ public sealed class ImportValuesTests
     [InlineData("March 5, 2024", "d-MMM-yyyy", "2024-03-05T00:00:00+00:00")]
     [InlineData("05 Mar 1999 10:00", "d-MMM-yyyy", "1999-03-05T10:00:00+00:00")]
     [InlineData("2024-03-05T10:00:00Z", "dd/MM/yyyy", "2024-03-05T10:00:00+00:00")]
+    [InlineData("2024-03-05T10:00:00Z", "yyyyMMdd", "2024-03-05T10:00:00+00:00")]
+    [InlineData("20240305 10:00", "yyyyMMdd", "2024-03-05T10:00:00+00:00")]
     [InlineData("1/2/45", "dd/MM/yyyy", "1945-02-01T00:00:00+00:00")]
     [InlineData("1/2/29", "dd/MM/yyyy", "2029-02-01T00:00:00+00:00")]
     public void Instants_are_read_in_utc_and_values_without_offset_are_utc(string text, string format, string expected)
@@ -89,6 +91,8 @@ public sealed class ImportValuesTests
     [InlineData("05/03/2024 10:00 +99:00")]
     [InlineData("05/03/2024x")]
     [InlineData("05/03/202")]
+    [InlineData("05/03/2024T10:00")]
+    [InlineData("20240305T10:00")]
     [InlineData("")]
     public void Impossible_dates_do_not_parse(string text)
     {
