@@ -13,9 +13,9 @@ using Rapport.Data;
 namespace Rapport.Webhooks;
 
 /// <summary>
-/// Sends due deliveries. Safe with several servers: each instance reads due rows, then claims each one with a
-/// conditional UPDATE (status still Pending and next attempt unchanged) that moves its next attempt past the send
-/// timeout; only the instance whose UPDATE changed the row sends it. A crashed instance's claims fall due again.
+/// Sends due deliveries. Safe with several servers: each instance claims the oldest due rows with one conditional
+/// UPDATE … RETURNING that moves their next attempt past the send timeout (only rows still Pending and due are taken),
+/// sends them, and records each outcome only if the row is still as it claimed it. A crashed instance's claims fall due again.
 /// Redirects are never followed; payloads and secrets are never logged (only ids, status codes and error kinds).
 /// </summary>
 public sealed class WebhookDispatcher(
@@ -27,7 +27,7 @@ public sealed class WebhookDispatcher(
 {
     private readonly HttpClient _http = CreateClient(options);
 
-    private sealed record Due(long Id, long SubscriptionId, DateTimeOffset NextAttemptAt, int Attempts, string EventId, string EventType, string Payload, bool Active, string Url, string Secret);
+    private sealed record Due(long Id, long SubscriptionId, DateTimeOffset NextAttemptAt, int Attempts, string EventId, string EventType, string Payload, string Url, string Secret);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,40 +76,77 @@ public sealed class WebhookDispatcher(
     /// <summary>Sends one batch of due deliveries; returns how many this instance claimed.</summary>
     private async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var batch = options.Concurrency * 4;
-        List<Due> claimed = [];
+        List<Due> claimed;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RapportDbContext>();
+            var database = scope.ServiceProvider.GetRequiredService<RapportDatabase>();
             var now = clock.GetUtcNow();
-            var due = await (
-                    from d in db.WebhookDeliveries.AsNoTracking()
-                    join s in db.WebhookSubscriptions.AsNoTracking() on d.SubscriptionId equals s.Id
-                    where d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now
-                    orderby d.NextAttemptAt, d.Id
-                    select new Due(d.Id, d.SubscriptionId, d.NextAttemptAt, d.Attempts, d.EventId, d.EventType, d.Payload, s.Active, s.Url, s.Secret))
-                .Take(batch)
-                .ToListAsync(ct);
             var claimUntil = now + options.ClaimDuration;
-            foreach (var d in due)
+            await db.Database.OpenConnectionAsync(ct);
+            var connection = db.Database.GetDbConnection();
+
+            // Queued just before their subscription was disabled: stop them like the disable did for the rest.
+            await using (var stop = connection.CreateCommand())
             {
-                var mine = db.WebhookDeliveries.Where(x => x.Id == d.Id && x.Status == WebhookDeliveryStatus.Pending && x.NextAttemptAt == d.NextAttemptAt);
-                if (!d.Active)
+                stop.CommandText =
+                    "UPDATE webhook_deliveries SET status = @failed, last_error = @stopped " +
+                    "WHERE status = @pending AND next_attempt_at <= @now " +
+                    "AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE active = @inactive)";
+                Add(stop, "@failed", nameof(WebhookDeliveryStatus.Failed));
+                Add(stop, "@stopped", WebhookQueries.StoppedDisabled);
+                Add(stop, "@pending", nameof(WebhookDeliveryStatus.Pending));
+                Add(stop, "@now", DbValues.Instant(database, now));
+                Add(stop, "@inactive", false);
+                await stop.ExecuteNonQueryAsync(ct);
+            }
+
+            // One statement claims the oldest due rows: the outer WHERE is evaluated again on each row as it is updated,
+            // so a row another instance claimed meanwhile (next attempt moved past now) is skipped, never sent twice.
+            var ids = new List<long>();
+            await using (var claim = connection.CreateCommand())
+            {
+                claim.CommandText =
+                    "UPDATE webhook_deliveries SET next_attempt_at = @until " +
+                    "WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id " +
+                    "WHERE d.status = @pending AND d.next_attempt_at <= @now AND s.active = @active ORDER BY d.next_attempt_at, d.id LIMIT @limit) " +
+                    "AND status = @pending AND next_attempt_at <= @now RETURNING id";
+                Add(claim, "@until", DbValues.Instant(database, claimUntil));
+                Add(claim, "@pending", nameof(WebhookDeliveryStatus.Pending));
+                Add(claim, "@now", DbValues.Instant(database, now));
+                Add(claim, "@active", true);
+                Add(claim, "@limit", options.Concurrency * 4);
+                await using var reader = await claim.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
                 {
-                    // Queued just before its subscription was disabled: stop it like the disable did for the rest.
-                    await mine.ExecuteUpdateAsync(u => u
-                        .SetProperty(x => x.Status, WebhookDeliveryStatus.Failed)
-                        .SetProperty(x => x.LastError, WebhookQueries.StoppedDisabled), ct);
-                }
-                else if (await mine.ExecuteUpdateAsync(u => u.SetProperty(x => x.NextAttemptAt, claimUntil), ct) == 1)
-                {
-                    claimed.Add(d with { NextAttemptAt = claimUntil });
+                    ids.Add(reader.GetInt64(0));
                 }
             }
+
+            if (ids.Count == 0)
+            {
+                return 0;
+            }
+
+            claimed = await (
+                    from d in db.WebhookDeliveries.AsNoTracking()
+                    join s in db.WebhookSubscriptions.AsNoTracking() on d.SubscriptionId equals s.Id
+                    where ids.Contains(d.Id)
+                    orderby d.Id
+                    select new Due(d.Id, d.SubscriptionId, d.NextAttemptAt, d.Attempts, d.EventId, d.EventType, d.Payload, s.Url, s.Secret))
+                .ToListAsync(ct);
         }
 
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct }, DeliverAsync);
         return claimed.Count;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private async ValueTask DeliverAsync(Due d, CancellationToken ct)

@@ -180,6 +180,64 @@ public sealed class WebhookSubscriptionTests(WebhookAppFactory app) : IClassFixt
         bad.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         (await bad.Content.ReadAsStringAsync()).Should().Contain("absolute https");
     }
+
+    [Fact]
+    public async Task Admin_pages_edit_rotate_replay_disable_and_delete()
+    {
+        var admin = await app.SignedInAs(Role.Admin);
+        var created = await (await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://edit.example.com/hook", eventTypes = CustomerCreated }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var id = created.GetProperty("webhook").GetProperty("id").GetInt64();
+        var firstSecret = created.GetProperty("secret").GetString()!;
+        var deliveryId = await app.WithDbAsync(async db =>
+        {
+            var delivery = new Rapport.Webhooks.WebhookDelivery
+            {
+                SubscriptionId = id, EventId = "evt_page", EventType = "customer.created", Payload = """{"id":"evt_page","type":"customer.created","data":{"firstName":"Page"}}""",
+                Status = Rapport.Webhooks.WebhookDeliveryStatus.Failed, Attempts = 7, NextAttemptAt = app.Clock.GetUtcNow(), LastError = "The receiver answered 500",
+            };
+            db.WebhookDeliveries.Add(delivery);
+            await db.SaveChangesAsync();
+            return delivery.Id;
+        });
+
+        var deliveryPage = await admin.GetStringAsync($"/admin/webhook-deliveries/{deliveryId}");
+        deliveryPage.Should().Contain("evt_page").And.Contain("&quot;firstName&quot;: &quot;Page&quot;", "the body is shown indented");
+
+        var replayed = await PostFormAsync(admin, $"/admin/webhooks/{id}", $"/admin/webhooks/{id}?handler=Replay", [new("deliveryId", $"{deliveryId}")]);
+        replayed.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await app.WithDbAsync(db => Task.FromResult(db.WebhookDeliveries.Single(d => d.Id == deliveryId).Status))).Should().Be(Rapport.Webhooks.WebhookDeliveryStatus.Pending);
+
+        var invalid = await PostFormAsync(admin, $"/admin/webhooks/{id}", $"/admin/webhooks/{id}?handler=Save",
+            [new("url", "https://user:pw@edit.example.com/"), new("eventTypes", "customer.created"), new("active", "true")]);
+        invalid.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await invalid.Content.ReadAsStringAsync()).Should().Contain("user name or password");
+        var saved = await PostFormAsync(admin, $"/admin/webhooks/{id}", $"/admin/webhooks/{id}?handler=Save",
+            [new("url", "https://edit.example.com/v2"), new("description", "Edited"), new("eventTypes", "customer.updated"), new("active", "true"), new("active", "false")]);
+        saved.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var edited = await _admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{id}");
+        edited.GetProperty("url").GetString().Should().Be("https://edit.example.com/v2");
+        edited.GetProperty("eventTypes")[0].GetString().Should().Be("customer.updated");
+
+        var rotated = await PostFormAsync(admin, "/admin/webhooks", "/admin/webhooks?handler=Rotate", [new("id", $"{id}")]);
+        var newSecret = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await rotated.Content.ReadAsStringAsync()).QuerySelector("#new-secret")!.TextContent;
+        newSecret.Should().StartWith("whsec_").And.NotBe(firstSecret);
+        (await app.WithDbAsync(db => Task.FromResult(db.WebhookSubscriptions.Single(s => s.Id == id).Secret))).Should().Be(newSecret);
+
+        (await PostFormAsync(admin, "/admin/webhooks", "/admin/webhooks?handler=Active", [new("id", $"{id}"), new("active", "false")])).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await app.WithDbAsync(db => Task.FromResult(db.WebhookSubscriptions.Single(s => s.Id == id).Active))).Should().BeFalse();
+        (await app.WithDbAsync(db => Task.FromResult(db.WebhookDeliveries.Single(d => d.Id == deliveryId).Status))).Should().Be(Rapport.Webhooks.WebhookDeliveryStatus.Failed, "disabling stops pending deliveries");
+
+        (await PostFormAsync(admin, "/admin/webhooks", "/admin/webhooks?handler=Delete", [new("id", $"{id}")])).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await admin.GetAsync($"/admin/webhooks/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, KeyValuePair<string, string>[] fields)
+    {
+        var token = await RapportAppFactory.AntiforgeryTokenAsync(client, formPage);
+        using var content = new FormUrlEncodedContent([.. fields, new(RapportAppFactory.AntiforgeryField, token)]);
+        return await client.PostAsync(action, content);
+    }
 }
 
 /// <summary>A host with the production URL rules: https only and no private or loopback receivers.</summary>
