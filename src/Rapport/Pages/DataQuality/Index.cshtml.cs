@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Rapport.Common;
 using Rapport.DataQuality;
 
 namespace Rapport.Pages.DataQuality;
@@ -45,5 +44,4 @@ public sealed class IndexModel(GetDataQuality get) : PageModel
     public static string Percent(double value) => $"{value:0.#}%";
 
     public static string Reason(string reason) => Duplicates.IndexModel.Reason(reason);
-
 }
