@@ -7,14 +7,20 @@ using Rapport.Data;
 namespace Rapport.Ingestion.Batch;
 
 /// <summary>
-/// One batch = one database transaction. On PostgreSQL two concurrent batches can both find a message id, order id
-/// or new customer absent and both insert it; the second then fails on the unique index. The whole batch is rolled
-/// back and run again, when the other batch's rows are visible and are matched (or reported as duplicates).
-/// SQLite serialises writers (BEGIN IMMEDIATE), so there the first attempt always stands.
+/// One batch = one database transaction, written one at a time per database: on SQLite through
+/// <see cref="BatchWriteGate"/> (SQLite has one writer anyway), on PostgreSQL through a transaction-level advisory
+/// lock, taken before the writer looks anything up. Without it two concurrent batches with the same message id could
+/// each read the other half-done (one finds the order the other just committed, but not its message id) and report
+/// the event as rejected instead of duplicate. Parsing and validation still run concurrently. A unique violation
+/// against other writers (an import, the single-record API) rolls the batch back and runs it again, when the other
+/// rows are visible and are matched or reported as duplicates.
 /// </summary>
 internal static class BatchTransaction
 {
     private const int MaxAttempts = 3;
+
+    /// <summary>The PostgreSQL advisory lock of batch ingestion writes (key 0x52617042, "RapB"; no other code uses it).</summary>
+    private const string LockSql = "SELECT pg_advisory_xact_lock(1382117442)";
 
     public static async Task<T> RunAsync<T>(RapportDatabase database, BatchWriteGate gate, string source, TimeProvider clock, ILogger logger,
         Func<IngestionContext, Task<T>> write, CancellationToken ct)
@@ -26,6 +32,14 @@ internal static class BatchTransaction
             {
                 await using var connection = await database.OpenConnectionAsync(ct);
                 await using var transaction = await connection.BeginTransactionAsync(ct);
+                if (database.IsPostgres)
+                {
+                    await using var lockCommand = connection.CreateCommand();
+                    lockCommand.Transaction = transaction;
+                    lockCommand.CommandText = LockSql;
+                    await lockCommand.ExecuteNonQueryAsync(ct);
+                }
+
                 var result = await write(new IngestionContext(connection, transaction, database.Provider, source, clock.GetUtcNow(), null));
                 await transaction.CommitAsync(ct);
                 return result;

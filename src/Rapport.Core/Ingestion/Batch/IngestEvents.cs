@@ -128,6 +128,13 @@ public sealed class IngestEvents(RapportDatabase database, BatchWriteGate gate, 
             return "customer: is required ({externalId, email, firstName, lastName}).";
         }
 
+        // Required for both kinds, unlike the single-record endpoints' "now": a batch may be sent, or retried, hours
+        // after the events happened, and the time of sending is not the time of the event.
+        if (e.OccurredAt is null)
+        {
+            return "occurredAt: is required (when the event happened).";
+        }
+
         if (e is TransactionEvent { Lines: { } lines })
         {
             for (var i = 0; i < lines.Count; i++)

@@ -28,19 +28,20 @@ public sealed class EventBatchTests(RapportAppFactory app) : IClassFixture<Rappo
             """{"messageId": "m-parcel", "type": "parcel"}""",
             BatchApi.Transaction(Unique.Id("m")).Replace("\"total\": 42.5", "\"total\": \"lots\"", StringComparison.Ordinal),
             BatchApi.Transaction(Unique.Id("m")).Replace("\"currency\": \"EUR\"", "\"currency\": \"EURO\"", StringComparison.Ordinal),
-            "42");
+            "42",
+            BatchApi.Interaction(Unique.Id("m")).Replace("\"occurredAt\": \"2026-06-02T09:30:00Z\"", "\"occurredAt\": null", StringComparison.Ordinal));
 
         var response = await app.ClientAs(Role.Sales).PostJsonAsync(BatchApi.EventsPath, body);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var report = await response.JsonAsync();
         var items = Items(report);
-        items.Select(i => i.GetProperty("index").GetInt32()).Should().Equal(0, 1, 2, 3, 4, 5, 6, 7);
-        items.Select(Status).Should().Equal("stored", "stored", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected");
-        report.GetProperty("received").GetInt32().Should().Be(8);
+        items.Select(i => i.GetProperty("index").GetInt32()).Should().Equal(0, 1, 2, 3, 4, 5, 6, 7, 8);
+        items.Select(Status).Should().Equal("stored", "stored", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected");
+        report.GetProperty("received").GetInt32().Should().Be(9);
         report.GetProperty("stored").GetInt32().Should().Be(2);
         report.GetProperty("duplicate").GetInt32().Should().Be(0);
-        report.GetProperty("rejected").GetInt32().Should().Be(6);
+        report.GetProperty("rejected").GetInt32().Should().Be(7);
 
         items[0].GetProperty("type").GetString().Should().Be("transaction");
         items[1].GetProperty("type").GetString().Should().Be("interaction");
@@ -51,6 +52,7 @@ public sealed class EventBatchTests(RapportAppFactory app) : IClassFixture<Rappo
         items[5].GetProperty("reason").GetString().Should().Contain("total");
         items[6].GetProperty("reason").GetString().Should().StartWith("currency:");
         items[7].GetProperty("reason").GetString().Should().Contain("object");
+        items[8].GetProperty("reason").GetString().Should().StartWith("occurredAt:");
         items.Skip(2).Should().OnlyContain(i => i.GetProperty("id").ValueKind == JsonValueKind.Null);
 
         var transactionId = items[0].GetProperty("id").GetInt64();
