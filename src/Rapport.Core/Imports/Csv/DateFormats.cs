@@ -17,6 +17,11 @@ public enum DateOrder
     MonthDayYear,
     /// <summary>A month name: <c>5-Mar-2024</c>, <c>5 March 2024</c>, <c>March 5, 2024</c>.</summary>
     MonthName,
+    /// <summary>
+    /// A spreadsheet serial number (days since 1899-12-30, a fraction is the time of day): what a date cell becomes
+    /// when a sheet is saved as CSV with the column formatted as a number. Only 5-digit serials (1927–2173) count.
+    /// </summary>
+    ExcelSerial,
 }
 
 /// <summary>
@@ -36,10 +41,11 @@ public sealed record DateFormat(string Name, DateOrder Order)
     public static readonly DateFormat DayMonthYearDashes = new("dd-MM-yyyy", DateOrder.DayMonthYear);
     public static readonly DateFormat MonthDayYearDashes = new("MM-dd-yyyy", DateOrder.MonthDayYear);
     public static readonly DateFormat MonthName = new("d-MMM-yyyy", DateOrder.MonthName);
+    public static readonly DateFormat ExcelSerial = new("excel", DateOrder.ExcelSerial);
 
     /// <summary>The formats detection chooses from, in order of preference on a tie.</summary>
     public static IReadOnlyList<DateFormat> All { get; } =
-        [Iso, Compact, YearMonthDay, DayMonthYear, MonthDayYear, DayMonthYearDots, DayMonthYearDashes, MonthDayYearDashes, MonthName];
+        [Iso, Compact, YearMonthDay, DayMonthYear, MonthDayYear, DayMonthYearDots, DayMonthYearDashes, MonthDayYearDashes, MonthName, ExcelSerial];
 
     /// <summary>The default when every sampled value fits both day-first and month-first (all days ≤ 12).</summary>
     public static DateFormat AmbiguousDefault => DayMonthYear;
@@ -57,6 +63,7 @@ public sealed record DateFormat(string Name, DateOrder Order)
         ["dd-MM-yyyy"] = DayMonthYearDashes, ["MM-dd-yyyy"] = MonthDayYearDashes,
         ["d-MMM-yyyy"] = MonthName, ["dd-MMM-yyyy"] = MonthName, ["d MMM yyyy"] = MonthName, ["dd MMM yyyy"] = MonthName,
         ["MMM d, yyyy"] = MonthName, ["d-MMM-yy"] = MonthName,
+        ["excel"] = ExcelSerial, ["serial"] = ExcelSerial,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Resolves an override; a time part in the name ("dd/MM/yyyy HH:mm") is accepted and ignored (times are always optional).</summary>
@@ -160,6 +167,7 @@ public static class DateFormats
         DateOrder.Compact => DateFormat.Compact,
         DateOrder.YearMonthDay => DateFormat.YearMonthDay,
         DateOrder.MonthName => DateFormat.MonthName,
+        DateOrder.ExcelSerial => DateFormat.ExcelSerial,
         _ => DateFormat.Iso,
     };
 
@@ -172,6 +180,10 @@ public static class DateFormats
         local = default;
         offset = null;
         text = text.Trim();
+        if (order == DateOrder.ExcelSerial && TrySerial(text, out local))
+        {
+            return true;
+        }
         if (!TryDate(text, order, out var date, out var used))
         {
             return false;
@@ -213,6 +225,34 @@ public static class DateFormats
 
         local = date.ToDateTime(time);
         offset = timeOffset;
+        return true;
+    }
+
+    private static bool TrySerial(ReadOnlySpan<char> s, out DateTime local)
+    {
+        local = default;
+        var point = s.IndexOfAny('.', ',');
+        var days = point < 0 ? s : s[..point];
+        if (days.Length != 5 || days.ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        var fraction = 0d;
+        if (point >= 0)
+        {
+            var digits = s[(point + 1)..];
+            if (digits.IsEmpty || digits.Length > 15 || digits.ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+
+            fraction = double.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) / Math.Pow(10, digits.Length);
+        }
+
+        // Whole seconds: the serial's binary fraction never lands exactly on them.
+        var seconds = Math.Round(fraction * 86_400);
+        local = new DateTime(1899, 12, 30).AddDays(int.Parse(days, System.Globalization.CultureInfo.InvariantCulture)).AddSeconds(seconds);
         return true;
     }
 

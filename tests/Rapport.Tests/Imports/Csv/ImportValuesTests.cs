@@ -16,6 +16,7 @@ public sealed class ImportValuesTests
     [InlineData("d-MMM-yyyy", "5-Mar-2024", "31-Dec-2024")]
     [InlineData("yyyy/MM/dd", "2024/03/05", "2024/12/31 09:00:00")]
     [InlineData("dd-MM-yyyy", "05-03-2024", "25-12-2024")]
+    [InlineData("excel", "45292", "45292.75")]
     public void Date_format_is_detected_from_sample_values(string expected, string first, string second)
     {
         var detection = DateFormats.Detect([first, "", second]);
@@ -74,6 +75,9 @@ public sealed class ImportValuesTests
     [InlineData("20240305 10:00", "yyyyMMdd", "2024-03-05T10:00:00+00:00")]
     [InlineData("1/2/45", "dd/MM/yyyy", "1945-02-01T00:00:00+00:00")]
     [InlineData("1/2/29", "dd/MM/yyyy", "2029-02-01T00:00:00+00:00")]
+    [InlineData("45292", "excel", "2024-01-01T00:00:00+00:00")]
+    [InlineData("45292.604166666664", "excel", "2024-01-01T14:30:00+00:00")]
+    [InlineData("2024-01-01 09:00", "excel", "2024-01-01T09:00:00+00:00")]
     public void Instants_are_read_in_utc_and_values_without_offset_are_utc(string text, string format, string expected)
     {
         DateFormat.TryParse(format, out var dateFormat, out _).Should().BeTrue();
@@ -97,6 +101,17 @@ public sealed class ImportValuesTests
     public void Impossible_dates_do_not_parse(string text)
     {
         new ImportValues(DateFormat.DayMonthYear, NumberFormat.Dot).TryInstant(text, out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("4529")]
+    [InlineData("452921")]
+    [InlineData("45292.")]
+    [InlineData("45292.5x")]
+    [InlineData("-45292")]
+    public void Only_five_digit_serials_read_as_spreadsheet_dates(string text)
+    {
+        new ImportValues(DateFormat.ExcelSerial, NumberFormat.Dot).TryInstant(text, out _).Should().BeFalse();
     }
 
     [Fact]
@@ -270,6 +285,6 @@ public sealed class ImportValuesTests
     public void Unknown_date_format_override_lists_the_accepted_ones()
     {
         DateFormat.TryParse("yyyy-dd-MM", out _, out var problem).Should().BeFalse();
-        problem.Should().Be("\"yyyy-dd-MM\" is not a date format this import reads; use one of iso, yyyyMMdd, yyyy/MM/dd, dd/MM/yyyy, MM/dd/yyyy, dd.MM.yyyy, dd-MM-yyyy, MM-dd-yyyy, d-MMM-yyyy.");
+        problem.Should().Be("\"yyyy-dd-MM\" is not a date format this import reads; use one of iso, yyyyMMdd, yyyy/MM/dd, dd/MM/yyyy, MM/dd/yyyy, dd.MM.yyyy, dd-MM-yyyy, MM-dd-yyyy, d-MMM-yyyy, excel.");
     }
 }
