@@ -42,7 +42,18 @@ public sealed class DetectDuplicates(RapportDbContext db, TimeProvider clock, IL
         await OneRun.WaitAsync(ct);
         try
         {
-            return await RunLockedAsync(ct);
+            try
+            {
+                return await RunLockedAsync(ct);
+            }
+            catch (DbUpdateException e)
+            {
+                // A customer merged or deleted while this run compared (its pair now points nowhere), or another
+                // instance stored candidates first: compare again from the current data, once.
+                logger.LogWarning(e, "Duplicate detection met a concurrent change; running again");
+                db.ChangeTracker.Clear();
+                return await RunLockedAsync(ct);
+            }
         }
         finally
         {
