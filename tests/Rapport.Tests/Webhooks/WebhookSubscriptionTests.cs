@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Rapport.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Rapport.Tests.Infrastructure;
+using Rapport.Webhooks;
 
 namespace Rapport.Tests.Webhooks;
 
@@ -14,6 +16,7 @@ public sealed class WebhookSubscriptionTests(WebhookAppFactory app) : IClassFixt
     private static readonly string[] TransactionAndCustomerTwice = ["transaction.created", "customer.created", "customer.created"];
     private static readonly string[] UnknownType = ["customer.deleted"];
     private static readonly string[] PingType = ["ping"];
+    private static readonly string[] MergedOnly = ["customer.merged"];
     private readonly HttpClient _admin = app.ClientAs(Role.Admin);
 
     [Fact]
@@ -230,6 +233,31 @@ public sealed class WebhookSubscriptionTests(WebhookAppFactory app) : IClassFixt
 
         (await PostFormAsync(admin, "/admin/webhooks", "/admin/webhooks?handler=Delete", [new("id", $"{id}")])).StatusCode.Should().Be(HttpStatusCode.Redirect);
         (await admin.GetAsync($"/admin/webhooks/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Another_server_sees_a_new_subscription_within_its_refresh_interval()
+    {
+        // A second instance's outbox over the same database, as on another server: it did not see the change happen.
+        using var other = new WebhookOutbox(app.Database.Database, new WebhookOptions { RefreshInterval = TimeSpan.FromMilliseconds(200) },
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookOutbox>.Instance);
+        other.Wants(WebhookEvents.CustomerMerged).Should().BeFalse("no subscription wants merges yet");
+
+        var created = await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://merges.example.com/h", eventTypes = MergedOnly });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        app.Services.GetRequiredService<WebhookOutbox>().Wants(WebhookEvents.CustomerMerged).Should().BeTrue("the instance that saved it knows at once");
+        other.Wants(WebhookEvents.CustomerMerged).Should().BeFalse("the other instance still trusts its list");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!other.Wants(WebhookEvents.CustomerMerged) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        other.Wants(WebhookEvents.CustomerMerged).Should().BeTrue("the list is read again after the refresh interval");
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhook").GetProperty("id").GetInt64();
+        (await _admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { active = false })).StatusCode.Should().Be(HttpStatusCode.OK);
+        app.Services.GetRequiredService<WebhookOutbox>().Wants(WebhookEvents.CustomerMerged).Should().BeFalse("a disabled subscription wants nothing");
     }
 
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, KeyValuePair<string, string>[] fields)
