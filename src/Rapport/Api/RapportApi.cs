@@ -99,6 +99,7 @@ internal static class BodyLimit
 {
     public static IApplicationBuilder UseBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // An endpoint may raise its own limit ([RequestSizeLimit], e.g. the batch ingestion endpoints); routing applies it to Kestrel too.
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? ApiLimits.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
