@@ -54,9 +54,10 @@ internal static class ImportKit
     }
 
     /// <summary>Starts and runs an import to its end in this process; the file must be importable.</summary>
-    public static async Task<ImportDetail> ImportAsync(RapportAppFactory app, ImportKind kind, string content, ImportOptions? options = null, bool dryRun = false, int batchSize = ImportProcessor.DefaultBatchSize)
+    public static async Task<ImportDetail> ImportAsync(RapportAppFactory app, ImportKind kind, string content, ImportOptions? options = null, bool dryRun = false,
+        int batchSize = ImportProcessor.DefaultBatchSize, Encoding? encodingOverride = null)
     {
-        var started = await StartAsync(app, kind, WriteFile(content), options, dryRun);
+        var started = await StartAsync(app, kind, encodingOverride is null ? WriteFile(content) : WriteBytes([.. encodingOverride.GetPreamble(), .. encodingOverride.GetBytes(content)]), options, dryRun);
         started.IsOk.Should().BeTrue(string.Join("; ", started.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))));
         await RunAsync(app, started.Value!.Id, batchSize);
         return await GetAsync(app, started.Value.Id);
