@@ -49,7 +49,10 @@ internal abstract class IngestStore : IAsyncDisposable
 
     protected IngestionContext Context { get; }
 
-    public static async Task<IngestStore> OpenAsync(IngestionContext context, CancellationToken ct)
+    /// <summary>Calls of at least this many items (imports, not API batches of at most 1,000) get SQLite's larger page cache.</summary>
+    public const int LargeCall = 5_000;
+
+    public static async Task<IngestStore> OpenAsync(IngestionContext context, int items, CancellationToken ct)
     {
         if (context.Provider == DatabaseProvider.Postgres)
         {
@@ -57,7 +60,11 @@ internal abstract class IngestStore : IAsyncDisposable
         }
 
         var store = new SqliteIngestStore(context);
-        await store.EnsurePageCacheAsync(ct);
+        if (items >= LargeCall)
+        {
+            await store.EnsurePageCacheAsync(ct);
+        }
+
         return store;
     }
 
@@ -170,7 +177,7 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
     /// Raises the connection's page cache to 128 MiB (SQLite's default is 2 MiB). Orders land in indexes by customer and
     /// by date in random order; with the default cache every such insert reads its page back from the file, which
     /// measured as a third of the CPU time of a large import. The memory is taken only as pages are used and stays
-    /// with this (pooled) connection.
+    /// with this (pooled) connection, so only large calls (imports) raise it, not the API's small batches.
     /// </summary>
     public async Task EnsurePageCacheAsync(CancellationToken ct)
     {

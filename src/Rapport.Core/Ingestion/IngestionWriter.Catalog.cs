@@ -54,7 +54,7 @@ public sealed partial class IngestionWriter
     {
         c = Normalize(c);
         var results = Results(items.Count);
-        await using var store = await IngestStore.OpenAsync(c, ct);
+        await using var store = await IngestStore.OpenAsync(c, items.Count, ct);
         var given = new CompanyRecord?[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
@@ -235,7 +235,7 @@ public sealed partial class IngestionWriter
     {
         c = Normalize(c);
         var results = Results(items.Count);
-        await using var store = await IngestStore.OpenAsync(c, ct);
+        await using var store = await IngestStore.OpenAsync(c, items.Count, ct);
         var given = new IncomingProduct?[items.Count];
         for (var i = 0; i < items.Count; i++)
         {

@@ -27,7 +27,7 @@ public sealed partial class IngestionWriter
     {
         c = Normalize(c);
         var results = Results(items.Count);
-        await using var store = await IngestStore.OpenAsync(c, ct);
+        await using var store = await IngestStore.OpenAsync(c, items.Count, ct);
         var today = DateOnly.FromDateTime(c.Now.UtcDateTime);
         var definitions = await CustomFieldDefinitionsAsync(store, items.Any(i => i.CustomFields is { Count: > 0 }), ct);
 

@@ -52,7 +52,7 @@ public sealed partial class IngestionWriter
     {
         c = Normalize(c);
         var results = Results(items.Count);
-        await using var store = await IngestStore.OpenAsync(c, ct);
+        await using var store = await IngestStore.OpenAsync(c, items.Count, ct);
         var messageIds = MessageIds(items.Select(i => i.MessageId).ToList(), results);
         var stored = await StoredMessagesAsync(store, messageIds, ct);
 

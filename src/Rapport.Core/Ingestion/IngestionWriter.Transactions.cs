@@ -71,7 +71,7 @@ public sealed partial class IngestionWriter
     {
         c = Normalize(c);
         var results = Results(items.Count);
-        await using var store = await IngestStore.OpenAsync(c, ct);
+        await using var store = await IngestStore.OpenAsync(c, items.Count, ct);
         var reporting = metrics.ReportingCurrency;
 
         var messageIds = MessageIds(items.Select(i => i.MessageId).ToList(), results);

@@ -188,6 +188,46 @@ public sealed class TransactionWriterTests(RapportAppFactory app) : IClassFixtur
         await MetricsMatchRecomputeAsync(customerId, purchases: 3, revenue: 0m);
     }
 
+    [Fact]
+    public async Task A_large_call_stores_every_order_once_per_customer_and_widens_the_sqlite_page_cache()
+    {
+        var prefix = WriterRun.Unique("big");
+        var items = Enumerable.Range(0, IngestStore.LargeCall)
+            .Select(i => new IncomingTransaction
+            {
+                ExternalId = $"{prefix}-{i}", Customer = new CustomerRef($"{prefix}-c{i % 700}", $"{prefix}-c{i % 700}@example.com", null, null),
+                OccurredAt = May.AddMinutes(i), Lines = [new IncomingLine("S-1", null, 1 + (i % 3), 2.5m)],
+            })
+            .ToList();
+        long cacheSize = 0;
+        var results = await app.RunAsync(async (w, c) =>
+        {
+            var written = await w.TransactionsAsync(c, items, CancellationToken.None);
+            if (c.Provider == Rapport.Data.DatabaseProvider.Sqlite)
+            {
+                await using var command = c.Connection.CreateCommand();
+                command.Transaction = c.Transaction;
+                command.CommandText = "PRAGMA cache_size";
+                cacheSize = (long)(await command.ExecuteScalarAsync())!;
+            }
+
+            return written;
+        });
+
+        results.Should().OnlyContain(r => r.Outcome == IngestOutcome.Created);
+        results.Select(r => r.EntityId).Distinct().Should().HaveCount(items.Count);
+        var counts = await app.WithDbAsync(async db => (
+            await db.Transactions.CountAsync(t => t.ExternalId!.StartsWith(prefix)),
+            await db.CustomerExternalIds.CountAsync(x => x.ExternalId.StartsWith(prefix)),
+            (await db.TransactionLines.Where(l => db.Transactions.Any(t => t.Id == l.TransactionId && t.ExternalId!.StartsWith(prefix)))
+                .Select(l => l.Amount).ToListAsync()).Sum()));
+        counts.Should().Be((IngestStore.LargeCall, 700, items.Sum(i => i.Lines[0].Quantity * 2.5m)));
+        if (app.Database.ProviderName == "sqlite")
+        {
+            cacheSize.Should().Be(-131_072, "an import-sized call raises SQLite's page cache to 128 MiB");
+        }
+    }
+
     private async Task<long> AddProductAsync(string sku, string name) =>
         await app.WithDbAsync(async db =>
         {
