@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rapport.Data;
 
 namespace Rapport.Duplicates;
 
-/// <summary>What one detection run did. <c>Open</c> is the number of open candidates after the run.</summary>
+/// <summary>What one detection run did. <c>Open</c> is the number of open candidates after the run; JSON carries <c>elapsedMs</c>.</summary>
 public sealed record DetectionSummary(
     int Customers,
     long PairsCompared,
@@ -17,7 +18,10 @@ public sealed record DetectionSummary(
     int StillDismissed,
     int Open,
     int SkippedBlocks,
-    TimeSpan Elapsed);
+    [property: JsonIgnore] TimeSpan Elapsed)
+{
+    public long ElapsedMs => (long)Elapsed.TotalMilliseconds;
+}
 
 /// <summary>
 /// Finds customers that are probably the same person and keeps <c>duplicate_candidates</c> in step: new pairs are

@@ -29,6 +29,8 @@ public sealed class DuplicateDetectionTests(RapportAppFactory app) : IClassFixtu
         var summary = await DetectAsync(_sales);
 
         summary.GetProperty("customers").GetInt32().Should().BeGreaterThanOrEqualTo(8);
+        summary.GetProperty("elapsedMs").GetInt64().Should().BeGreaterThanOrEqualTo(0);
+        summary.TryGetProperty("elapsed", out _).Should().BeFalse();
         var open = await CandidatesAsync(_sales);
         Reasons(Pair(open, ann, anne)!.Value).Should().Equal("email", "name");
         Reasons(Pair(open, carl, karl)!.Value).Should().Equal("phone", "name");
