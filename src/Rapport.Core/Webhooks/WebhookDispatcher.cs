@@ -25,7 +25,9 @@ public sealed class WebhookDispatcher(
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
+    private static readonly TimeSpan CleanupEvery = TimeSpan.FromHours(1);
     private readonly HttpClient _http = CreateClient(options);
+    private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
 
     private sealed record Due(long Id, long SubscriptionId, DateTimeOffset NextAttemptAt, int Attempts, string EventId, string EventType, string Payload, string Url, string Secret);
 
@@ -85,6 +87,19 @@ public sealed class WebhookDispatcher(
             var claimUntil = now + options.ClaimDuration;
             await db.Database.OpenConnectionAsync(ct);
             var connection = db.Database.GetDbConnection();
+
+            if (now - _lastCleanup >= CleanupEvery)
+            {
+                _lastCleanup = now;
+                var cutoff = now - options.Retention;
+                var removed = await db.WebhookDeliveries
+                    .Where(d => d.Status != WebhookDeliveryStatus.Pending && d.CreatedAt < cutoff)
+                    .ExecuteDeleteAsync(ct);
+                if (removed > 0)
+                {
+                    logger.LogInformation("Removed {Count} webhook deliveries older than {RetentionDays} days from the log", removed, options.Retention.TotalDays);
+                }
+            }
 
             // Queued just before their subscription was disabled: stop them like the disable did for the rest.
             await using (var stop = connection.CreateCommand())

@@ -37,6 +37,9 @@ public sealed record WebhookOptions
     /// <summary>How long the cached list of active subscriptions is trusted before it is read again.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long succeeded and failed deliveries (with their attempts) stay in the log; pending ones stay until done.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>Deliveries sent at the same time by one instance.</summary>
     public int Concurrency { get; init; } = 8;
 
@@ -63,6 +66,7 @@ public sealed record WebhookOptions
             MaxRetryAfter = Duration(section, "MaxRetryAfter", defaults.MaxRetryAfter),
             PollInterval = Duration(section, "PollInterval", defaults.PollInterval),
             RefreshInterval = Duration(section, "RefreshInterval", defaults.RefreshInterval),
+            Retention = Duration(section, "Retention", defaults.Retention),
             Concurrency = section["Concurrency"] is { Length: > 0 } concurrency ? int.Parse(concurrency, CultureInfo.InvariantCulture) : defaults.Concurrency,
         };
         if (options.Jitter is < 0 or > 1 || options.Concurrency < 1 || options.Timeout <= TimeSpan.Zero || options.PollInterval <= TimeSpan.Zero)

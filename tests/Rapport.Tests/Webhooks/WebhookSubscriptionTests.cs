@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Rapport.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rapport.Tests.Infrastructure;
 using Rapport.Webhooks;
@@ -258,6 +259,35 @@ public sealed class WebhookSubscriptionTests(WebhookAppFactory app) : IClassFixt
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhook").GetProperty("id").GetInt64();
         (await _admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { active = false })).StatusCode.Should().Be(HttpStatusCode.OK);
         app.Services.GetRequiredService<WebhookOutbox>().Wants(WebhookEvents.CustomerMerged).Should().BeFalse("a disabled subscription wants nothing");
+    }
+
+    [Fact]
+    public async Task Finished_deliveries_leave_the_log_after_the_retention_period()
+    {
+        var id = (await (await _admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://retention.example.com/h", eventTypes = CustomerCreated, active = false }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhook").GetProperty("id").GetInt64();
+        var old = app.Clock.GetUtcNow().AddDays(-31);
+        var (succeeded, recent) = await app.WithDbAsync(async db =>
+        {
+            var oldDone = new WebhookDelivery { SubscriptionId = id, EventId = "evt_old", EventType = "customer.created", Payload = "{}", Status = WebhookDeliveryStatus.Succeeded, NextAttemptAt = old, CreatedAt = old };
+            var newDone = new WebhookDelivery { SubscriptionId = id, EventId = "evt_new", EventType = "customer.created", Payload = "{}", Status = WebhookDeliveryStatus.Failed, NextAttemptAt = old, CreatedAt = app.Clock.GetUtcNow().AddDays(-29) };
+            db.WebhookDeliveries.AddRange(oldDone, newDone);
+            await db.SaveChangesAsync();
+            db.WebhookAttempts.Add(new WebhookAttempt { DeliveryId = oldDone.Id, AttemptedAt = old, StatusCode = 200, DurationMs = 5 });
+            await db.SaveChangesAsync();
+            return (oldDone.Id, newDone.Id);
+        });
+
+        app.Clock.Advance(TimeSpan.FromHours(1)); // the dispatcher cleans up at most hourly
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await app.WithDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.Id == succeeded)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        (await app.WithDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.Id == succeeded))).Should().BeFalse("30 days is the default retention");
+        (await app.WithDbAsync(db => db.WebhookAttempts.AnyAsync(a => a.DeliveryId == succeeded))).Should().BeFalse("its attempts go with it");
+        (await app.WithDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.Id == recent))).Should().BeTrue();
     }
 
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, KeyValuePair<string, string>[] fields)
