@@ -50,9 +50,11 @@ public sealed class WebhookDispatcher(
             {
                 return;
             }
-            catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError("Webhook dispatcher could not read or update deliveries ({Error}); retrying", e.GetType().Name);
+                // The database may be down or busy: keep the host up and try again after the poll interval. Only the
+                // exception's type is logged; its message could quote a payload or a URL.
+                logger.LogError("Webhook dispatcher pass failed ({Error}); retrying", e.GetType().Name);
             }
 
             if (sent == 0)
