@@ -47,6 +47,7 @@ public static class ImportEndpoints
                     files.Delete(upload.File!.Path);
                 }
             })
+            .RequireAuthorization(Policies.WriteCrm)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
             .WithSummary("Preview an import: detected encoding, delimiter and date format, the column mapping and the first rows with their problems")
             .WithDescription(ImportUpload.FormDescription + " Nothing is stored.");
@@ -72,6 +73,7 @@ public static class ImportEndpoints
                     ? TypedResults.Accepted($"/api/v1/imports/{result.Value!.Id}", result.Value)
                     : ApiProblems.From(result);
             })
+            .RequireAuthorization(Policies.WriteCrm)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
             .WithSummary("Start an import; it runs in the background (follow it at the Location)")
             .WithDescription(ImportUpload.FormDescription + " dryRun: true validates and counts every row and writes nothing but the rejects.");
@@ -124,12 +126,16 @@ public static class ImportEndpoints
                 var result = await cancel.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
+            .RequireAuthorization(Policies.WriteCrm)
             .WithSummary("Cancel a queued or running import; batches already committed stay");
 
         return api;
     }
 
-    /// <summary>The policy an import of this kind needs: what it writes.</summary>
+    /// <summary>
+    /// The policy an import of this kind needs: what it writes. The upload and cancel endpoints also require WriteCrm up
+    /// front (every role that may import anything has it), so a role that may import nothing is refused before its upload is read.
+    /// </summary>
     public static string PolicyFor(ImportKind kind) => kind == ImportKind.Products ? Policies.WriteCatalog : Policies.WriteCrm;
 
     private static ProblemHttpResult? Forbidden(ClaimsPrincipal user, ImportKind kind) => user.Can(PolicyFor(kind))

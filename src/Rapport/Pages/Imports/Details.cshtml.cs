@@ -69,6 +69,11 @@ public sealed class DetailsModel(GetImport get, ListImportRejects rejects, Cance
 
     public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct)
     {
+        if (!User.Can(Policies.WriteCrm))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
