@@ -85,7 +85,8 @@ public sealed class PageAccessTests(RapportAppFactory app) : IClassFixture<Rappo
     public async Task Non_admins_are_forbidden_from_admin_pages_and_do_not_see_the_admin_link()
     {
         var session = await PageSession.SignInAsync(app, Role.Marketing);
-        (await session.GetAsync("/")).QuerySelectorAll("nav a").Select(a => a.Text()).Should().Equal("Dashboard", "Customers", "Companies", "Products");
+        (await session.GetAsync("/")).QuerySelectorAll("nav a").Select(a => a.Text()).Should().Equal(
+            "Dashboard", "Customers", "Companies", "Products", "Imports", "Exports", "Duplicates", "Data quality");
 
         var response = await session.Client.GetAsync("/admin/users");
 
