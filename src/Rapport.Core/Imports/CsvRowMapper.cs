@@ -52,7 +52,7 @@ public sealed class CsvRowMapper
                 continue;
             }
 
-            var text = record.Cells[index];
+            var text = ColumnMapping.WithoutFormulaQuote(record.Cells[index]);
             if (text.Length == 0)
             {
                 continue;

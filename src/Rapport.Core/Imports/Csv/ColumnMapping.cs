@@ -67,7 +67,11 @@ public sealed class ColumnMapping
     /// <summary>The column feeding this field, or null.</summary>
     public MappedColumn? ColumnOf(string fieldKey) => _indexByField.TryGetValue(fieldKey, out var i) ? Columns[i] : null;
 
-    /// <summary>The trimmed cell of a record for this field; null when the field is not mapped or the cell is blank.</summary>
+    /// <summary>
+    /// The trimmed cell of a record for this field; null when the field is not mapped or the cell is blank. A single
+    /// quote in front of a formula character (<c>'+49 …</c>, as our own exports and spreadsheet users write cells to
+    /// neutralise them) is taken off, so an exported file imports back to the same values.
+    /// </summary>
     public string? Cell(IReadOnlyList<string> cells, string fieldKey)
     {
         if (!_indexByField.TryGetValue(fieldKey, out var i) || i >= cells.Count)
@@ -81,6 +85,8 @@ public sealed class ColumnMapping
             return null;
         }
 
+        value = WithoutFormulaQuote(value);
+
         // Trim only when needed: most cells have no surrounding blanks.
         if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
@@ -90,6 +96,13 @@ public sealed class ColumnMapping
 
         return value;
     }
+
+    /// <summary>
+    /// Takes off the single quote that neutralised a formula (<c>'+49 …</c> → <c>+49 …</c>; see
+    /// <see cref="CsvWriter.LooksLikeFormula"/>); any other value is returned as it is.
+    /// </summary>
+    public static string WithoutFormulaQuote(string value) =>
+        value.Length > 1 && value[0] == '\'' && CsvWriter.LooksLikeFormula(value[1..]) ? value[1..] : value;
 
     /// <summary>
     /// Maps <paramref name="header"/> for <paramref name="kind"/>. <paramref name="overrides"/>: header → field key,

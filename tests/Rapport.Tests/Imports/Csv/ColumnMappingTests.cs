@@ -151,6 +151,20 @@ public sealed class ColumnMappingTests
         mapping.Cell(["a"], "phone").Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("'+49 170 1234567", "+49 170 1234567")]
+    [InlineData("'-x", "-x")]
+    [InlineData("'=SUM(A1)", "=SUM(A1)")]
+    [InlineData("'@home", "@home")]
+    [InlineData("'tis the season", "'tis the season")]
+    [InlineData("'", "'")]
+    public void A_quote_that_neutralised_a_formula_is_taken_off(string cell, string expected)
+    {
+        var mapping = ColumnMapping.Create(ImportKind.Customers, ["Email", "Phone"]);
+
+        mapping.Cell(["ada@example.com", cell], "phone").Should().Be(expected);
+    }
+
     [Fact]
     public void Two_columns_overridden_to_one_field_is_an_error()
     {
