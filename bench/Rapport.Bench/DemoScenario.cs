@@ -66,7 +66,7 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         }
 
-        var load = LoadAverage();
+        var load = BenchServices.LoadAverage();
 
         var rows = 0L;
         foreach (var table in RawImport.Tables)
@@ -117,24 +117,13 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
         return new DemoRun(number, summary, rows, cpu, reference, referenceCpu, load);
     }
 
-    private static ServiceProvider Services(RapportDatabase database)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Rapport:Database:Provider"] = database.IsPostgres ? "postgres" : "sqlite",
-                ["Rapport:Database:ConnectionString"] = database.ConnectionString,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddRapportData(configuration);
-        services.AddIdentityFeature();
-        services.AddCustomerMetrics();
-        services.AddDemo();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Services(RapportDatabase database) =>
+        BenchServices.Build(database, (s, _) =>
+        {
+            s.AddIdentityFeature();
+            s.AddCustomerMetrics();
+            s.AddDemo();
+        });
 
     private string Report(List<DemoRun> runs)
     {
@@ -171,8 +160,6 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
         return s.ToString();
     }
 
-    private static double LoadAverage() =>
-        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
 
     private static double Median(IEnumerable<double> values)
     {

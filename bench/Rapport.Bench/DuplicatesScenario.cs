@@ -75,7 +75,7 @@ internal static class DuplicatesScenario
             await using var scope = services.CreateAsyncScope();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var summary = await scope.ServiceProvider.GetRequiredService<DetectDuplicates>().RunAsync(CancellationToken.None);
-            timings.Add((run, summary, Process.GetCurrentProcess().TotalProcessorTime - cpu, LoadAverage()));
+            timings.Add((run, summary, Process.GetCurrentProcess().TotalProcessorTime - cpu, BenchServices.LoadAverage()));
             Console.Error.WriteLine($"run {run}: {summary.Elapsed.TotalSeconds:F2} s, {summary.PairsCompared:N0} pairs compared, {summary.Found:N0} found, load {timings[^1].Load:F1}");
             if (run == 1)
             {
@@ -239,27 +239,14 @@ internal static class DuplicatesScenario
         .Replace(" Road", " Rd", StringComparison.Ordinal)
         .ToUpperInvariant();
 
-    private static double LoadAverage() =>
-        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
 
-    private static ServiceProvider Services(RapportDatabase database)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Rapport:Database:Provider"] = database.IsPostgres ? "postgres" : "sqlite",
-                ["Rapport:Database:ConnectionString"] = database.ConnectionString,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddRapportData(configuration);
-        services.AddIdentityFeature();
-        services.AddCustomerMetrics();
-        services.AddDemo();
-        services.AddDuplicates();
-        services.AddDataQuality();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Services(RapportDatabase database) =>
+        BenchServices.Build(database, (s, _) =>
+        {
+            s.AddIdentityFeature();
+            s.AddCustomerMetrics();
+            s.AddDemo();
+            s.AddDuplicates();
+            s.AddDataQuality();
+        });
 }

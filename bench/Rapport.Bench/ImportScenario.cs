@@ -188,7 +188,7 @@ internal static class ImportScenario
                 throw new InvalidOperationException($"The import accounted for {detail.Read:N0} of {rows:N0} rows.");
             }
 
-            var load = LoadAverage();
+            var load = BenchServices.LoadAverage();
             var heap = GC.GetGCMemoryInfo().HeapSizeBytes;
             var reference = await ReferenceAsync(provider, file, rows, ct);
             if (keep)
@@ -254,27 +254,15 @@ internal static class ImportScenario
         return elapsed;
     }
 
-    private static ServiceProvider Services(RapportDatabase database, string dataDirectory)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Rapport:Database:Provider"] = database.IsPostgres ? "postgres" : "sqlite",
-                ["Rapport:Database:ConnectionString"] = database.ConnectionString,
-                ["Rapport:DataDirectory"] = dataDirectory,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddRapportData(configuration);
-        services.AddCustomerMetrics();
-        services.AddSingleton(WebhookOptions.From(configuration));
-        services.AddSingleton<WebhookOutbox>();
-        services.AddIngestion();
-        services.AddImports();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Services(RapportDatabase database, string dataDirectory) =>
+        BenchServices.Build(database, (s, configuration) =>
+        {
+            s.AddCustomerMetrics();
+            s.AddSingleton(WebhookOptions.From(configuration));
+            s.AddSingleton<WebhookOutbox>();
+            s.AddIngestion();
+            s.AddImports();
+        }, dataDirectory, minimumLevel: LogLevel.Warning);
 
     private static string Report(List<Run> runs, string provider, int rows, int batch)
     {
@@ -307,8 +295,6 @@ internal static class ImportScenario
         return s.ToString();
     }
 
-    private static double LoadAverage() =>
-        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
 
     /// <summary>Samples the process's working set every 50 ms and keeps the highest value seen.</summary>
     private sealed class MemorySampler : IDisposable

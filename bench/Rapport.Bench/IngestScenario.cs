@@ -109,7 +109,7 @@ internal sealed class IngestScenario(IngestScenario.Options options)
             await tx.CommitAsync(ct);
         }
 
-        var loadBefore = LoadAverage();
+        var loadBefore = BenchServices.LoadAverage();
         var elapsed = TimeSpan.Zero;
         var cpu = TimeSpan.Zero;
         using var process = Process.GetCurrentProcess();
@@ -145,7 +145,7 @@ internal sealed class IngestScenario(IngestScenario.Options options)
             rows += batch.Count;
         }
 
-        var loadAfter = LoadAverage();
+        var loadAfter = BenchServices.LoadAverage();
         var stored = await db.CountAsync("transactions", ct);
         if (stored != options.Rows)
         {
@@ -177,25 +177,14 @@ internal sealed class IngestScenario(IngestScenario.Options options)
         };
     }
 
-    private static ServiceProvider Services(RapportDatabase database)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Rapport:Database:Provider"] = database.IsPostgres ? "postgres" : "sqlite",
-                ["Rapport:Database:ConnectionString"] = database.ConnectionString,
-            })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddRapportData(configuration);
-        services.AddCustomerMetrics();
-        services.AddSingleton(WebhookOptions.From(configuration));
-        services.AddSingleton<WebhookOutbox>();
-        services.AddIngestion();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Services(RapportDatabase database) =>
+        BenchServices.Build(database, (s, configuration) =>
+        {
+            s.AddCustomerMetrics();
+            s.AddSingleton(WebhookOptions.From(configuration));
+            s.AddSingleton<WebhookOutbox>();
+            s.AddIngestion();
+        });
 
     private string Report(List<Run> runs)
     {
@@ -228,6 +217,4 @@ internal sealed class IngestScenario(IngestScenario.Options options)
         return s.ToString();
     }
 
-    private static double LoadAverage() =>
-        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
 }

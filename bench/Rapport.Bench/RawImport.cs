@@ -58,10 +58,19 @@ internal static class RawImport
             // Same connection settings as the demo writer: WAL (set by the migrator), synchronous=NORMAL, a 256 MB page cache.
             script.AppendLine("PRAGMA synchronous=NORMAL;");
             script.AppendLine("PRAGMA cache_size=-262144;");
+            // sqlite3 writes NULL as an empty cell and .import reads it back as '', which the unique indexes on the
+            // nullable external ids of companies and interactions refuse; so those indexes are built after the load
+            // and the empty strings turned back into NULL, inside the timed script.
+            script.AppendLine("DROP INDEX ix_companies_external_id; DROP INDEX ix_interactions_external_id;");
             foreach (var table in Tables)
             {
                 script.AppendLine(CultureInfo.InvariantCulture, $".import --csv {Path.Combine(folder, table + ".csv")} {table}");
             }
+
+            script.AppendLine("UPDATE companies SET external_id = NULL WHERE external_id = '';");
+            script.AppendLine("UPDATE interactions SET external_id = NULL WHERE external_id = '';");
+            script.AppendLine("CREATE UNIQUE INDEX ix_companies_external_id ON companies (external_id);");
+            script.AppendLine("CREATE UNIQUE INDEX ix_interactions_external_id ON interactions (external_id);");
 
             var times = Path.Combine(folder, "sqlite3.time");
             var stopwatch = Stopwatch.StartNew();
