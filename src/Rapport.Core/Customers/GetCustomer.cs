@@ -74,7 +74,7 @@ public sealed class GetCustomer(RapportDbContext db)
         var values = await db.CustomerFieldValues.AsNoTracking()
             .Where(v => v.CustomerId == id)
             .OrderBy(v => v.Field!.Position).ThenBy(v => v.Field!.Key)
-            .Select(v => new { v.Field!.Key, v.Field.Label, v.Field.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue })
+            .Select(v => new CustomFieldValueRow(v.Field!.Key, v.Field.Label, v.Field.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue))
             .ToListAsync(ct);
         var externalIds = await db.CustomerExternalIds.AsNoTracking()
             .Where(x => x.CustomerId == id)
@@ -82,8 +82,26 @@ public sealed class GetCustomer(RapportDbContext db)
             .Select(x => new ExternalIdDetail(x.Source, x.ExternalId))
             .ToListAsync(ct);
 
-        var c = row.Customer;
-        var m = row.Metrics;
+        return Result<CustomerDetail>.Ok(Build(row.Customer, row.Metrics, row.CompanyName, row.OwnerName, tags, values, externalIds));
+    }
+
+    /// <summary>A stored custom field value with its definition's key, label and type, as the detail is built from it.</summary>
+    public sealed record CustomFieldValueRow(
+        string Key, string Label, CustomFieldType Type, string? TextValue, decimal? NumberValue, DateOnly? DateValue, bool? BoolValue);
+
+    /// <summary>
+    /// The customer detail from its stored rows; shared by this use case and the webhook payloads (which load many
+    /// customers at once), so both give the same shape. <paramref name="values"/> come in the admin's field order.
+    /// </summary>
+    public static CustomerDetail Build(
+        Customer c,
+        Metrics.CustomerMetrics? m,
+        string? companyName,
+        string? ownerName,
+        IReadOnlyList<string> tags,
+        IEnumerable<CustomFieldValueRow> values,
+        IReadOnlyList<ExternalIdDetail> externalIds)
+    {
         var customFields = new Dictionary<string, CustomFieldValueDetail>(StringComparer.Ordinal);
         foreach (var v in values)
         {
@@ -91,7 +109,7 @@ public sealed class GetCustomer(RapportDbContext db)
                 CustomFieldValues.Typed(v.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue));
         }
 
-        return Result<CustomerDetail>.Ok(new CustomerDetail(
+        return new CustomerDetail(
             c.Id,
             CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id),
             c.FirstName,
@@ -105,8 +123,8 @@ public sealed class GetCustomer(RapportDbContext db)
             c.Country,
             c.BirthDate,
             c.Language,
-            c.CompanyId is { } companyId ? new Reference(companyId, row.CompanyName ?? "") : null,
-            c.OwnerId is { } ownerId ? new Reference(ownerId, row.OwnerName ?? "") : null,
+            c.CompanyId is { } companyId ? new Reference(companyId, companyName ?? "") : null,
+            c.OwnerId is { } ownerId ? new Reference(ownerId, ownerName ?? "") : null,
             tags,
             customFields,
             externalIds,
@@ -116,6 +134,6 @@ public sealed class GetCustomer(RapportDbContext db)
             c.Source,
             c.CreatedAt,
             c.UpdatedAt,
-            c.Version));
+            c.Version);
     }
 }

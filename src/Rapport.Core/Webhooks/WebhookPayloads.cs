@@ -101,9 +101,13 @@ internal static class WebhookPayloads
         var values = (await db.CustomerFieldValues.AsNoTracking()
                 .Where(v => EF.Parameter(ids).Contains(v.CustomerId))
                 .OrderBy(v => v.Field!.Position).ThenBy(v => v.Field!.Key)
-                .Select(v => new { v.CustomerId, v.Field!.Key, v.Field.Label, v.Field.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue })
+                .Select(v => new
+                {
+                    v.CustomerId,
+                    Row = new GetCustomer.CustomFieldValueRow(v.Field!.Key, v.Field.Label, v.Field.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue),
+                })
                 .ToListAsync(ct))
-            .ToLookup(v => v.CustomerId);
+            .ToLookup(v => v.CustomerId, v => v.Row);
         var externalIds = (await db.CustomerExternalIds.AsNoTracking()
                 .Where(x => EF.Parameter(ids).Contains(x.CustomerId))
                 .OrderBy(x => x.Source).ThenBy(x => x.ExternalId)
@@ -114,41 +118,8 @@ internal static class WebhookPayloads
         var result = new Dictionary<long, CustomerDetail>(rows.Count);
         foreach (var row in rows)
         {
-            var c = row.Customer;
-            var m = row.Metrics;
-            var customFields = new Dictionary<string, CustomFieldValueDetail>(StringComparer.Ordinal);
-            foreach (var v in values[c.Id])
-            {
-                customFields[v.Key] = new CustomFieldValueDetail(v.Label, v.Type,
-                    CustomFieldValues.Typed(v.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue));
-            }
-
-            result[c.Id] = new CustomerDetail(
-                c.Id,
-                CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id),
-                c.FirstName,
-                c.LastName,
-                c.Email,
-                c.Phone,
-                c.Street,
-                c.City,
-                c.PostalCode,
-                c.Region,
-                c.Country,
-                c.BirthDate,
-                c.Language,
-                c.CompanyId is { } companyId ? new Reference(companyId, row.CompanyName ?? "") : null,
-                c.OwnerId is { } ownerId ? new Reference(ownerId, row.OwnerName ?? "") : null,
-                [.. tags[c.Id]],
-                customFields,
-                [.. externalIds[c.Id]],
-                m is null
-                    ? new CustomerMetricsDetail(null, null, 0, 0m, 0, null)
-                    : new CustomerMetricsDetail(m.FirstPurchaseAt, m.LastPurchaseAt, m.PurchaseCount, m.Revenue, m.InteractionCount, m.LastInteractionAt),
-                c.Source,
-                c.CreatedAt,
-                c.UpdatedAt,
-                c.Version);
+            var id = row.Customer.Id;
+            result[id] = GetCustomer.Build(row.Customer, row.Metrics, row.CompanyName, row.OwnerName, [.. tags[id]], values[id], [.. externalIds[id]]);
         }
 
         return result;
