@@ -35,6 +35,9 @@ public sealed class CustomerFlowTests(RapportServer server)
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit Phone", Exact = true }).ClickAsync();
         var input = page.GetByLabel("Phone", new() { Exact = true });
         await Expect(input).ToHaveValueAsync(customer.Phone);
+        // htmx focuses the autofocus input when the swap settles (a moment after it appears); that focus drops the
+        // selection Playwright's fill makes, so filling before it appended to the old value under load.
+        await Expect(input).ToBeFocusedAsync();
         await input.FillAsync(newPhone);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(phone).ToHaveTextAsync(newPhone);
@@ -59,7 +62,9 @@ public sealed class CustomerFlowTests(RapportServer server)
 
         await page.GotoAsync($"/customers/{server.Customers[customer.DisplayName]}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit Phone", Exact = true }).ClickAsync();
-        await page.GetByLabel("Phone", new() { Exact = true }).FillAsync("call me maybe");
+        var input = page.GetByLabel("Phone", new() { Exact = true });
+        await Expect(input).ToBeFocusedAsync();
+        await input.FillAsync("call me maybe");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("phone number");
