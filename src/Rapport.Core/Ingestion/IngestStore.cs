@@ -88,19 +88,45 @@ internal abstract class IngestStore : IAsyncDisposable
     /// revenue go up, first/last instants widen. Exactly what a full recompute gives when rows were only added.
     /// Returns the customers that have no metrics row yet (the caller recomputes those).
     /// </summary>
-    public abstract Task<List<long>> AddToMetricsAsync(IReadOnlyList<MetricsDelta> deltas, DateTimeOffset now, CancellationToken ct);
+    public async Task<List<long>> AddToMetricsAsync(IReadOnlyList<MetricsDelta> deltas, DateTimeOffset now, CancellationToken ct)
+    {
+        if (deltas.Count == 0)
+        {
+            return [];
+        }
+
+        var missing = new HashSet<long>(deltas.Select(d => d.CustomerId));
+        var rows = deltas.Select(d => new object?[] { d.CustomerId, d.FirstPurchaseAt, d.LastPurchaseAt, d.Purchases, d.Revenue, d.Interactions, d.LastInteractionAt }).ToList();
+        await using var command = MetricsAdditionCommand(rows, now);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            missing.Remove(reader.GetInt64(0));
+        }
+
+        return [.. missing];
+    }
+
+    /// <summary>
+    /// <c>UPDATE customer_metrics SET {MetricsAdditions} FROM (the rows of <see cref="DeltaTable"/>) AS d … RETURNING
+    /// customer_metrics.customer_id</c>, in the provider's way of passing many rows.
+    /// </summary>
+    protected abstract DbCommand MetricsAdditionCommand(IReadOnlyList<object?[]> rows, DateTimeOffset now);
 
     protected static readonly TableSpec DeltaTable = new("deltas", ("customer_id", ColumnType.Long), ("first_at", ColumnType.Instant), ("last_at", ColumnType.Instant),
         ("purchases", ColumnType.Int), ("revenue", ColumnType.Decimal), ("interactions", ColumnType.Int), ("last_interaction_at", ColumnType.Instant));
 
-    // {t} qualifies the stored columns on the right-hand side (PostgreSQL's UPDATE .. FROM has a delta column of each name).
-    protected const string MetricsAdditions = """
-        first_purchase_at = CASE WHEN {first} IS NULL THEN {t}first_purchase_at WHEN {t}first_purchase_at IS NULL OR {t}first_purchase_at > {first} THEN {first} ELSE {t}first_purchase_at END,
-        last_purchase_at = CASE WHEN {last} IS NULL THEN {t}last_purchase_at WHEN {t}last_purchase_at IS NULL OR {t}last_purchase_at < {last} THEN {last} ELSE {t}last_purchase_at END,
-        purchase_count = {t}purchase_count + {purchases},
-        revenue = {t}revenue + {revenue},
-        interaction_count = {t}interaction_count + {interactions},
-        last_interaction_at = CASE WHEN {lastInteraction} IS NULL THEN {t}last_interaction_at WHEN {t}last_interaction_at IS NULL OR {t}last_interaction_at < {lastInteraction} THEN {lastInteraction} ELSE {t}last_interaction_at END,
+    /// <summary>
+    /// The SET list adding the delta row <c>d</c> to the stored row; <paramref name="now"/> is the parameter holding the
+    /// update time. Stored columns are qualified (PostgreSQL's UPDATE .. FROM has a delta column of each name).
+    /// </summary>
+    protected static string MetricsAdditions(string now) => $"""
+        first_purchase_at = CASE WHEN d.first_at IS NULL THEN customer_metrics.first_purchase_at WHEN customer_metrics.first_purchase_at IS NULL OR customer_metrics.first_purchase_at > d.first_at THEN d.first_at ELSE customer_metrics.first_purchase_at END,
+        last_purchase_at = CASE WHEN d.last_at IS NULL THEN customer_metrics.last_purchase_at WHEN customer_metrics.last_purchase_at IS NULL OR customer_metrics.last_purchase_at < d.last_at THEN d.last_at ELSE customer_metrics.last_purchase_at END,
+        purchase_count = customer_metrics.purchase_count + d.purchases,
+        revenue = customer_metrics.revenue + d.revenue,
+        interaction_count = customer_metrics.interaction_count + d.interactions,
+        last_interaction_at = CASE WHEN d.last_interaction_at IS NULL THEN customer_metrics.last_interaction_at WHEN customer_metrics.last_interaction_at IS NULL OR customer_metrics.last_interaction_at < d.last_interaction_at THEN d.last_interaction_at ELSE customer_metrics.last_interaction_at END,
         updated_at = {now}
         """;
 
@@ -256,34 +282,17 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
         }
     }
 
-    public override async Task<List<long>> AddToMetricsAsync(IReadOnlyList<MetricsDelta> deltas, DateTimeOffset now, CancellationToken ct)
+    protected override DbCommand MetricsAdditionCommand(IReadOnlyList<object?[]> rows, DateTimeOffset now)
     {
-        var missing = new HashSet<long>(deltas.Select(d => d.CustomerId));
-        if (deltas.Count == 0)
-        {
-            return [];
-        }
-
-        var sets = MetricsAdditions.Replace("{first}", "d.first_at", StringComparison.Ordinal).Replace("{last}", "d.last_at", StringComparison.Ordinal)
-            .Replace("{purchases}", "d.purchases", StringComparison.Ordinal).Replace("{revenue}", "d.revenue", StringComparison.Ordinal)
-            .Replace("{interactions}", "d.interactions", StringComparison.Ordinal).Replace("{lastInteraction}", "d.last_interaction_at", StringComparison.Ordinal)
-            .Replace("{now}", "@now", StringComparison.Ordinal).Replace("{t}", "customer_metrics.", StringComparison.Ordinal);
-        var rows = deltas.Select(d => new object?[] { d.CustomerId, d.FirstPurchaseAt, d.LastPurchaseAt, d.Purchases, d.Revenue, d.Interactions, d.LastInteractionAt }).ToList();
-        await using var command = Rows(DeltaTable, rows,
+        var command = Rows(DeltaTable, rows,
             $"""
-            UPDATE customer_metrics SET {sets}
+            UPDATE customer_metrics SET {MetricsAdditions("@now")}
             FROM (SELECT {Extract(DeltaTable, named: true)} FROM json_each(@rows)) AS d
             WHERE customer_metrics.customer_id = d.customer_id
             RETURNING customer_metrics.customer_id
             """);
         command.Parameters.Add(new SqliteParameter("@now", ToDb(now)));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            missing.Remove(reader.GetInt64(0));
-        }
-
-        return [.. missing];
+        return command;
     }
 
     protected override object? ToDb(object? value) => value switch
@@ -435,35 +444,17 @@ internal sealed class PostgresIngestStore(IngestionContext context) : IngestStor
         }
     }
 
-    public override async Task<List<long>> AddToMetricsAsync(IReadOnlyList<MetricsDelta> deltas, DateTimeOffset now, CancellationToken ct)
+    protected override DbCommand MetricsAdditionCommand(IReadOnlyList<object?[]> rows, DateTimeOffset now)
     {
-        var missing = new HashSet<long>(deltas.Select(d => d.CustomerId));
-        if (deltas.Count == 0)
-        {
-            return [];
-        }
-
-        var sets = MetricsAdditions.Replace("{first}", "d.first_at", StringComparison.Ordinal).Replace("{last}", "d.last_at", StringComparison.Ordinal)
-            .Replace("{purchases}", "d.purchases", StringComparison.Ordinal).Replace("{revenue}", "d.revenue", StringComparison.Ordinal)
-            .Replace("{interactions}", "d.interactions", StringComparison.Ordinal).Replace("{lastInteraction}", "d.last_interaction_at", StringComparison.Ordinal)
-            .Replace("{now}", "@p1", StringComparison.Ordinal).Replace("{t}", "customer_metrics.", StringComparison.Ordinal);
-        var table = DeltaTable;
-        var rows = deltas.Select(d => new object?[] { d.CustomerId, d.FirstPurchaseAt, d.LastPurchaseAt, d.Purchases, d.Revenue, d.Interactions, d.LastInteractionAt }).ToList();
-        await using var command = Arrays(table, rows,
+        var command = Arrays(DeltaTable, rows,
             $"""
-            UPDATE customer_metrics SET {sets}
-            FROM unnest({ArrayArguments(table)}) AS d(customer_id, first_at, last_at, purchases, revenue, interactions, last_interaction_at)
+            UPDATE customer_metrics SET {MetricsAdditions("@p1")}
+            FROM unnest({ArrayArguments(DeltaTable)}) AS d(customer_id, first_at, last_at, purchases, revenue, interactions, last_interaction_at)
             WHERE customer_metrics.customer_id = d.customer_id
             RETURNING customer_metrics.customer_id
             """);
         command.Parameters.Add(new NpgsqlParameter("p1", now.ToUniversalTime()));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            missing.Remove(reader.GetInt64(0));
-        }
-
-        return [.. missing];
+        return command;
     }
 
     protected override object? ToDb(object? value) => value switch

@@ -8,7 +8,8 @@ namespace Rapport.Ingestion;
 
 public sealed partial class IngestionWriter
 {
-    private const int MessageIdMaxLength = 200;
+    /// <summary>The longest client message id (the <c>ingested_messages.message_id</c> column).</summary>
+    public const int MessageIdMaxLength = 200;
 
     private static readonly TableSpec TransactionsTable = new("transactions",
         ("id", ColumnType.Long), ("customer_id", ColumnType.Long), ("external_id", ColumnType.Text), ("occurred_at", ColumnType.Instant),

@@ -61,7 +61,7 @@ internal sealed class IngestedMessageConfiguration : IEntityTypeConfiguration<In
     {
         b.ToTable("ingested_messages");
         b.HasKey(x => x.MessageId);
-        b.Property(x => x.MessageId).HasMaxLength(200);
+        b.Property(x => x.MessageId).HasMaxLength(IngestionWriter.MessageIdMaxLength);
         b.Property(x => x.Kind).HasMaxLength(20);
     }
 }

@@ -9,7 +9,7 @@ public static partial class BatchRules
 {
     /// <summary>Most items in one batch request.</summary>
     public const int MaxItems = 1000;
-    public const int MaxMessageIdLength = 200;
+    public const int MaxMessageIdLength = IngestionWriter.MessageIdMaxLength;
     public const string DefaultSource = "api";
 
     /// <summary>The source that scopes external ids, checked like every record source: lower case, <c>api</c> when not given.</summary>
