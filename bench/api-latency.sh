@@ -23,33 +23,10 @@ PORT="${PORT:-5091}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapport-api-latency.XXXXXX")"
 URL="http://127.0.0.1:${PORT}"
-SERVER_PID=""
-
-for tool in dotnet wrk sqlite3 curl; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is required" >&2; exit 1; }
-done
-
-cleanup() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID"
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [[ "${KEEP:-0}" != "1" ]]; then
-        rm -rf "$WORK"
-    else
-        echo "kept: $WORK" >&2
-    fi
-}
-trap cleanup EXIT
-
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-# Build outputs go to their own folder so that a shared checkout's bin/obj are not touched (see Directory.Build.props).
-export RAPPORT_BUILD_ROOT="${RAPPORT_BUILD_ROOT:-$WORK/build}"
-log "building Release into $WORK/app"
-dotnet publish "$REPO/src/Rapport/Rapport.csproj" -c Release -o "$WORK/app" --nologo -v quiet >"$WORK/build.log" 2>&1 \
-    || { cat "$WORK/build.log" >&2; exit 1; }
-APP="$WORK/app/rapport"
+# shellcheck source=bench/lib.sh
+source "$REPO/bench/lib.sh"
+require dotnet wrk sqlite3 curl
+build_app
 
 export Rapport__Database__Provider=sqlite
 export Rapport__Database__ConnectionString="Data Source=$WORK/rapport.db"
@@ -108,14 +85,7 @@ end
 LUA
 
 log "starting rapport serve on $URL"
-"$APP" serve --urls "$URL" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 120); do
-    if curl -fs "$URL/health" >/dev/null 2>&1; then break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-    sleep 0.5
-done
-curl -fs "$URL/health" >/dev/null || { echo "error: server did not become healthy" >&2; cat "$WORK/server.log" >&2; exit 1; }
+start_server "$WORK/server.log"
 
 ENDPOINTS=("/health" "/api/v1/customers/{id}" "/api/v1/customers/{id}/timeline")
 sample_id="$(head -n 1 "$WORK/ids.txt")"

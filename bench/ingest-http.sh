@@ -27,37 +27,10 @@ PORT="${PORT:-5093}"
 REPO="${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapport-ingest-http.XXXXXX")"
 URL="http://127.0.0.1:${PORT}"
-SERVER_PID=""
-
-for tool in dotnet curl python3; do
-    command -v "$tool" >/dev/null || { echo "error: $tool is required" >&2; exit 1; }
-done
-
-stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID"
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
-
-cleanup() {
-    stop_server
-    if [[ "${KEEP:-0}" != "1" ]]; then
-        rm -rf "$WORK"
-    else
-        echo "kept: $WORK" >&2
-    fi
-}
-trap cleanup EXIT
-
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-
-export RAPPORT_BUILD_ROOT="${RAPPORT_BUILD_ROOT:-$WORK/build}"
-log "building Release into $WORK/app"
-dotnet publish "$REPO/src/Rapport/Rapport.csproj" -c Release -o "$WORK/app" --nologo -v quiet >"$WORK/build.log" 2>&1 \
-    || { cat "$WORK/build.log" >&2; exit 1; }
-APP="$WORK/app/rapport"
+# shellcheck source=bench/lib.sh
+source "$REPO/bench/lib.sh"
+require dotnet curl python3
+build_app
 
 log "writing $RUNS x $BATCHES batches of 1,000 events (+1 warm-up each)"
 python3 - "$WORK/batches" "$RUNS" "$BATCHES" "$CUSTOMERS" <<'PY'
@@ -138,13 +111,7 @@ for run in $(seq 1 "$RUNS"); do
     "$APP" db migrate >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; exit 1; }
     KEY="$("$APP" apikey create --name bench --role sales | tail -n 1)"
     [[ "$KEY" == rpk_* ]] || { echo "error: could not create an API key (got '$KEY')" >&2; exit 1; }
-    "$APP" serve --urls "$URL" >"$WORK/server-$run.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 100); do
-        curl -fs "$URL/health" >/dev/null 2>&1 && break
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server-$run.log" >&2; exit 1; }
-        sleep 0.2
-    done
+    start_server "$WORK/server-$run.log"
 
     ls "$WORK/batches/run$run/00000.json" | post_all "$KEY" "$WORK/warmup-$run" >"$WORK/warmup-$run.txt"
     check "$WORK/warmup-$run" stored 1000 || exit 1
