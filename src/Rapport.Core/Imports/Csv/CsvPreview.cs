@@ -215,7 +215,8 @@ public static class CsvPreview
                 continue;
             }
 
-            var parsed = values.Parse(field, header.Describe(i), text);
+            // Parsed as the import parses it: without the quote that neutralised a formula ('+49 …).
+            var parsed = values.Parse(field, header.Describe(i), ColumnMapping.WithoutFormulaQuote(text));
             cells[i] = new PreviewCell(text, parsed.Value, parsed.Error);
         }
 

@@ -100,6 +100,14 @@ public sealed class CsvPreviewTests
     }
 
     [Fact]
+    public void A_phone_neutralised_by_an_export_previews_as_the_import_reads_it()
+    {
+        var result = Preview(Encoding.UTF8.GetBytes("email,phone\nada@example.com,'+49 170 1234567\n"), ImportKind.Customers);
+
+        result.Rows[0].Cells[1].Should().Be(new PreviewCell("'+49 170 1234567", "+49 170 1234567", null));
+    }
+
+    [Fact]
     public void Unmapped_columns_are_shown_as_text_and_ignored()
     {
         var result = Preview(Encoding.UTF8.GetBytes("Email,Favourite colour\nada@example.com,green\n"), ImportKind.Customers);
