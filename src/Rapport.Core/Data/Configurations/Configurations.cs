@@ -157,9 +157,9 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.CustomerId, x.OccurredAt, x.Id });
-        b.HasIndex(x => new { x.CustomerId, x.ExternalId }).IsUnique();
-        // Imports and the batch API find an order by its id before they know the customer.
-        b.HasIndex(x => x.ExternalId);
+        // An order id is unique per customer. Led by the order id: imports and the batch API find an order by its id before
+        // they know the customer, and an order history written in order-id order appends to this index (migration 0003).
+        b.HasIndex(x => new { x.ExternalId, x.CustomerId }).IsUnique();
         // Covers revenue and orders over a period (the dashboard, KPIs) without reading the table rows.
         b.HasIndex(x => new { x.OccurredAt, x.Currency, x.Total });
     }
