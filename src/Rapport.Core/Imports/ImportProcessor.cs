@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Rapport.Data;
 using Rapport.Ingestion;
@@ -17,7 +18,12 @@ public sealed record ImportBatchInfo(long ImportId, int Number, long FirstLine, 
 /// kind, and writes batches through <see cref="IngestionWriter"/>. Each batch is one transaction holding the
 /// batch's writes, its rejects and the import's new counts and committed position, so a killed import resumes right
 /// after its last committed batch and no row is counted twice: read = created + updated + merged + rejected.
-/// A dry run writes each batch inside a savepoint that is rolled back, keeping only counts and rejects.
+/// A batch is written in chunks of at most <see cref="ChunkSize"/> rows (one writer call each, which bounds the memory
+/// an import holds), and commits after <see cref="BatchSize"/> rows or <see cref="BatchTime"/>, whichever comes first:
+/// a commit writes every page the batch changed, so on SQLite, where new orders land all over the per-customer indexes,
+/// a few large commits cost far less than many small ones. The file is read and mapped on another thread while the
+/// previous chunk is written. A dry run writes each chunk inside a savepoint that is rolled back, keeping only counts
+/// and rejects.
 /// </summary>
 public sealed partial class ImportProcessor(
     RapportDatabase database,
@@ -26,10 +32,17 @@ public sealed partial class ImportProcessor(
     TimeProvider clock,
     ILogger<ImportProcessor> logger)
 {
-    public const int DefaultBatchSize = 5000;
+    public const int DefaultBatchSize = 100_000;
+    public const int DefaultChunkSize = 5000;
 
     /// <summary>Rows per transaction; an order is never split, so a batch may hold a few more.</summary>
     public int BatchSize { get; set; } = DefaultBatchSize;
+
+    /// <summary>Rows per writer call (never more than <see cref="BatchSize"/>); an order is never split.</summary>
+    public int ChunkSize { get; set; } = DefaultChunkSize;
+
+    /// <summary>A batch open this long commits after its current chunk, however few rows it has (holds SQLite's write lock briefly).</summary>
+    public TimeSpan BatchTime { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Called inside each batch's transaction just before it commits.</summary>
     public Func<ImportBatchInfo, CancellationToken, Task>? BeforeCommit { get; set; }
@@ -71,38 +84,51 @@ public sealed partial class ImportProcessor(
         try
         {
             await using var source = await sources.OpenAsync(state.Kind, state.Format, state.StoredPath, options, state.CommittedOffset, state.CommittedLine, ct);
-            var batch = new List<Unit>();
-            var rows = 0;
-            Unit? open = null;
-            await foreach (var row in source.ReadAsync(ct))
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            var reading = Task.Run(() => ReadChunksAsync(state.Kind, source, chunks.Writer, stop.Token), CancellationToken.None);
+            Batch? batch = null;
+            try
             {
-                if (state.Kind == ImportKind.Transactions && open is not null && row.GroupKey is { Length: > 0 } key && key == open.GroupKey)
+                // The reader's failure (a broken file) ends this loop with its exception; the open batch is then rolled back.
+                await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
                 {
-                    open.Rows.Add(row);
-                    rows++;
-                    continue;
+                    batch ??= await Batch.BeginAsync(database, chunk.Units[0].Rows[0].Line, ct);
+                    await WriteChunkAsync(state, options, batch, chunk, ct);
+                    if (batch.Rows >= BatchSize || batch.Age >= BatchTime)
+                    {
+                        var committed = await CommitAsync(state, batch, ++batchNumber, ct);
+                        await batch.DisposeAsync();
+                        batch = null;
+                        if (!committed)
+                        {
+                            return await FinalStatusAsync(importId, ct);
+                        }
+
+                        progress?.Report(state.Progress(elapsed.Elapsed));
+                    }
                 }
 
-                if (rows >= BatchSize)
+                if (batch is not null)
                 {
-                    if (!await CommitAsync(state, options, batch, ++batchNumber, ct))
+                    var committed = await CommitAsync(state, batch, ++batchNumber, ct);
+                    await batch.DisposeAsync();
+                    batch = null;
+                    if (!committed)
                     {
                         return await FinalStatusAsync(importId, ct);
                     }
-
-                    progress?.Report(state.Progress(elapsed.Elapsed));
-                    batch.Clear();
-                    rows = 0;
+                }
+            }
+            finally
+            {
+                if (batch is not null)
+                {
+                    await batch.DisposeAsync();
                 }
 
-                open = new Unit(row.GroupKey, [row]);
-                batch.Add(open);
-                rows++;
-            }
-
-            if (batch.Count > 0 && !await CommitAsync(state, options, batch, ++batchNumber, ct))
-            {
-                return await FinalStatusAsync(importId, ct);
+                await stop.CancelAsync();
+                await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             var finished = await FinishAsync(importId, ImportStatus.Completed, null, ct);
@@ -132,9 +158,133 @@ public sealed partial class ImportProcessor(
         }
     }
 
+    /// <summary>
+    /// Reads the file into chunks of whole units (an order's contiguous rows stay together) for the writing loop,
+    /// at most two chunks ahead of it, each with its unreadable rows set apart and its orders already checked.
+    /// </summary>
+    private async Task ReadChunksAsync(ImportKind kind, IImportSource source, ChannelWriter<Chunk> output, CancellationToken ct)
+    {
+        try
+        {
+            var size = Math.Max(1, Math.Min(ChunkSize, BatchSize));
+            var chunk = new List<Unit>();
+            var rows = 0;
+            Unit? open = null;
+            await foreach (var row in source.ReadAsync(ct))
+            {
+                if (kind == ImportKind.Transactions && open is not null && row.GroupKey is { Length: > 0 } key && key == open.GroupKey)
+                {
+                    open.Rows.Add(row);
+                    rows++;
+                    continue;
+                }
+
+                if (rows >= size)
+                {
+                    await output.WriteAsync(Prepare(kind, chunk), ct);
+                    chunk = [];
+                    rows = 0;
+                }
+
+                open = new Unit(row.GroupKey, [row]);
+                chunk.Add(open);
+                rows++;
+            }
+
+            if (chunk.Count > 0)
+            {
+                await output.WriteAsync(Prepare(kind, chunk), ct);
+            }
+
+            output.TryComplete();
+        }
+        catch (Exception e)
+        {
+            output.TryComplete(e);
+        }
+    }
+
     private TimeSpan _writeTime;
 
     private sealed record Unit(string? GroupKey, List<ImportRow> Rows);
+
+    /// <summary>
+    /// A chunk as the reader hands it over: its units, those whose rows all mapped (to be written), the rejects of
+    /// the others, and for transactions the orders already checked by <see cref="IngestionWriter.PrepareTransactions"/>.
+    /// </summary>
+    private sealed record Chunk(List<Unit> Units, List<Unit> Accepted, List<(long Line, string Reason, string Raw)> Rejects, long Read,
+        IngestionWriter.PreparedTransactions? Orders);
+
+    private Chunk Prepare(ImportKind kind, List<Unit> units)
+    {
+        var rejects = new List<(long Line, string Reason, string Raw)>();
+        var accepted = new List<Unit>(units.Count);
+        long read = 0;
+        foreach (var unit in units)
+        {
+            read += unit.Rows.Count;
+            var failed = unit.Rows.FirstOrDefault(r => r.Error is not null || r.Item is null);
+            if (failed.Raw is null)
+            {
+                accepted.Add(unit);
+                continue;
+            }
+
+            foreach (var row in unit.Rows)
+            {
+                var reason = row.Error is not null || row.Item is null
+                    ? row.Error ?? "The row could not be read."
+                    : $"Order {unit.GroupKey} also has line {failed.Line}, which was rejected: {failed.Error}";
+                rejects.Add((row.Line, reason, row.Raw));
+            }
+        }
+
+        var orders = kind == ImportKind.Transactions && accepted.Count > 0
+            ? writer.PrepareTransactions(accepted.Select(Order).ToList(), clock.GetUtcNow())
+            : null;
+        return new Chunk(units, accepted, rejects, read, orders);
+    }
+
+    /// <summary>One open transaction and what its chunks have done so far.</summary>
+    private sealed class Batch : IAsyncDisposable
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        private Batch(DbConnection connection, DbTransaction transaction, long firstLine) =>
+            (Connection, Transaction, FirstLine) = (connection, transaction, firstLine);
+
+        public DbConnection Connection { get; }
+        public DbTransaction Transaction { get; }
+        public long FirstLine { get; }
+        public long Rows { get; set; }
+        public long Created { get; set; }
+        public long Updated { get; set; }
+        public long Merged { get; set; }
+        public long Rejected { get; set; }
+        public ImportRow Last { get; set; }
+        public TimeSpan Age => Stopwatch.GetElapsedTime(_started);
+
+        public static async Task<Batch> BeginAsync(RapportDatabase database, long firstLine, CancellationToken ct)
+        {
+            var connection = await database.OpenConnectionAsync(ct);
+            try
+            {
+                await SqliteIngestStore.RaisePageCacheAsync(connection, ct);
+                return new Batch(connection, await connection.BeginTransactionAsync(ct), firstLine);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 
     private sealed class State
     {
@@ -195,35 +345,16 @@ public sealed partial class ImportProcessor(
         };
     }
 
-    /// <summary>Writes one batch in one transaction. False when the import was cancelled (or taken over) meanwhile: nothing of the batch stays.</summary>
-    private async Task<bool> CommitAsync(State state, ImportOptions options, List<Unit> batch, int number, CancellationToken ct)
+    /// <summary>Writes one chunk inside the batch's transaction: its items through the writer, its rejects, its counts.</summary>
+    private async Task WriteChunkAsync(State state, ImportOptions options, Batch batch, Chunk chunk, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var rejects = new List<(long Line, string Reason, string Raw)>();
-        long created = 0, updated = 0, merged = 0, read = 0;
-        var accepted = new List<Unit>(batch.Count);
-        foreach (var unit in batch)
-        {
-            read += unit.Rows.Count;
-            var failed = unit.Rows.FirstOrDefault(r => r.Error is not null || r.Item is null);
-            if (failed.Raw is null)
-            {
-                accepted.Add(unit);
-                continue;
-            }
+        var rejects = new List<(long Line, string Reason, string Raw)>(chunk.Rejects);
+        long created = 0, updated = 0, merged = 0;
+        var read = chunk.Read;
+        var accepted = chunk.Accepted;
 
-            foreach (var row in unit.Rows)
-            {
-                var reason = row.Error is not null || row.Item is null
-                    ? row.Error ?? "The row could not be read."
-                    : $"Order {unit.GroupKey} also has line {failed.Line}, which was rejected: {failed.Error}";
-                rejects.Add((row.Line, reason, row.Raw));
-            }
-        }
-
-        var last = batch[^1].Rows[^1];
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var (connection, transaction) = (batch.Connection, batch.Transaction);
         if (accepted.Count > 0)
         {
             if (state.DryRun)
@@ -233,7 +364,9 @@ public sealed partial class ImportProcessor(
 
             var context = new IngestionContext(connection, transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId);
             var writing = Stopwatch.GetTimestamp();
-            var results = await WriteAsync(state.Kind, context, accepted, ct);
+            var results = chunk.Orders is { } orders
+                ? await writer.TransactionsAsync(context, orders, ct)
+                : await WriteAsync(state.Kind, context, accepted, ct);
             _writeTime += Stopwatch.GetElapsedTime(writing);
             if (results.Length != accepted.Count)
             {
@@ -277,21 +410,34 @@ public sealed partial class ImportProcessor(
         }
 
         await InsertRejectsAsync(connection, transaction, state.Id, rejects, ct);
+        batch.Rows += read;
+        batch.Created += created;
+        batch.Updated += updated;
+        batch.Merged += merged;
+        batch.Rejected += rejects.Count;
+        batch.Last = chunk.Units[^1].Rows[^1];
+    }
+
+    /// <summary>Records the batch's counts and position and commits. False when the import was cancelled (or taken over) meanwhile: nothing of the batch stays.</summary>
+    private async Task<bool> CommitAsync(State state, Batch batch, int number, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var last = batch.Last;
         var endLine = last.Line + last.LineCount - 1;
-        await using (var update = connection.CreateCommand())
+        await using (var update = batch.Connection.CreateCommand())
         {
-            update.Transaction = transaction;
+            update.Transaction = batch.Transaction;
             update.CommandText = """
                 UPDATE imports SET rows_read = rows_read + @read, created = created + @created, updated = updated + @updated,
                     merged = merged + @merged, rejected = rejected + @rejected, committed_line = @line, committed_offset = @offset,
                     heartbeat_at = @now, updated_at = @now
                 WHERE id = @id AND status = 'Running' AND committed_offset = @previous
                 """;
-            Add(update, "@read", read);
-            Add(update, "@created", created);
-            Add(update, "@updated", updated);
-            Add(update, "@merged", merged);
-            Add(update, "@rejected", (long)rejects.Count);
+            Add(update, "@read", batch.Rows);
+            Add(update, "@created", batch.Created);
+            Add(update, "@updated", batch.Updated);
+            Add(update, "@merged", batch.Merged);
+            Add(update, "@rejected", batch.Rejected);
             Add(update, "@line", endLine);
             Add(update, "@offset", last.EndOffset);
             Add(update, "@now", DbValues.Instant(database, now));
@@ -299,22 +445,22 @@ public sealed partial class ImportProcessor(
             Add(update, "@previous", state.CommittedOffset);
             if (await update.ExecuteNonQueryAsync(ct) != 1)
             {
-                await transaction.RollbackAsync(CancellationToken.None);
+                await batch.Transaction.RollbackAsync(CancellationToken.None);
                 return false;
             }
         }
 
         if (BeforeCommit is { } hook)
         {
-            await hook(new ImportBatchInfo(state.Id, number, batch[0].Rows[0].Line, endLine, (int)read), ct);
+            await hook(new ImportBatchInfo(state.Id, number, batch.FirstLine, endLine, (int)batch.Rows), ct);
         }
 
-        await transaction.CommitAsync(ct);
-        state.RowsRead += read;
-        state.Created += created;
-        state.Updated += updated;
-        state.Merged += merged;
-        state.Rejected += rejects.Count;
+        await batch.Transaction.CommitAsync(ct);
+        state.RowsRead += batch.Rows;
+        state.Created += batch.Created;
+        state.Updated += batch.Updated;
+        state.Merged += batch.Merged;
+        state.Rejected += batch.Rejected;
         state.CommittedLine = endLine;
         state.CommittedOffset = last.EndOffset;
         return true;

@@ -27,9 +27,9 @@ public sealed partial class IngestionWriter
         ("message_id", ColumnType.Text), ("kind", ColumnType.Text), ("entity_id", ColumnType.Long), ("created_at", ColumnType.Instant));
 
     /// <summary>The customer an item refers to, validated: matched by external id, else email; created from these values when unknown.</summary>
-    private sealed record RefDraft(string? ExternalId, string? EmailNormalized, CustomerRecord Values);
+    internal sealed record RefDraft(string? ExternalId, string? EmailNormalized, CustomerRecord Values);
 
-    private sealed class LineDraft
+    internal sealed class LineDraft
     {
         public int Number { get; init; }
         public long? ProductId { get; set; }
@@ -40,7 +40,7 @@ public sealed partial class IngestionWriter
         public decimal Amount { get; init; }
     }
 
-    private sealed class OrderDraft
+    internal sealed class OrderDraft
     {
         public required RefDraft Customer { get; init; }
         public string? ExternalId { get; init; }
@@ -64,37 +64,82 @@ public sealed partial class IngestionWriter
     }
 
     /// <summary>
+    /// Orders checked on their own (message ids, fields, lines, the customer reference), before any database work: what
+    /// <see cref="TransactionsAsync(IngestionContext, PreparedTransactions, CancellationToken)"/> then writes. Callers
+    /// that write one batch after another (the import, the batch API) prepare the next batch while the previous one
+    /// is being written.
+    /// </summary>
+    public sealed class PreparedTransactions
+    {
+        internal PreparedTransactions(string?[] messageIds, IngestResult[] results, OrderDraft?[] drafts) =>
+            (MessageIds, Results, Drafts) = (messageIds, results, drafts);
+
+        /// <summary>The number of items.</summary>
+        public int Count => Drafts.Length;
+
+        internal string?[] MessageIds { get; }
+
+        /// <summary>Rejected for the items that failed their checks; the rest is filled in when written.</summary>
+        internal IngestResult[] Results { get; }
+
+        internal OrderDraft?[] Drafts { get; }
+    }
+
+    /// <summary>Checks every item on its own (see <see cref="PreparedTransactions"/>); <paramref name="now"/> is the time the items arrived.</summary>
+    public PreparedTransactions PrepareTransactions(IReadOnlyList<IncomingTransaction> items, DateTimeOffset now)
+    {
+        now = TextRules.ToStoredPrecision(now);
+        var results = Results(items.Count);
+        var messageIds = MessageIds(items.Select(i => i.MessageId).ToList(), results);
+        var reporting = metrics.ReportingCurrency;
+        var drafts = new OrderDraft?[items.Count];
+        var toDraft = new List<int>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (results[i].Outcome != IngestOutcome.Rejected)
+            {
+                toDraft.Add(i);
+            }
+        }
+
+        // Validation reads nothing but the item, so large calls spread it over the cores.
+        Drafts(toDraft, i =>
+        {
+            drafts[i] = OrderDraftOf(items[i], now, reporting, out var reason);
+            if (reason is not null)
+            {
+                results[i] = IngestResult.Reject(reason);
+            }
+        });
+        return new PreparedTransactions(messageIds, results, drafts);
+    }
+
+    /// <summary>
     /// Records orders: an order id (<c>ExternalId</c>) not stored yet is Created; one stored for the same customer is
     /// Updated (total, date, currency and lines replaced); one stored for another customer is rejected. The customer is
     /// found by its reference and created from it when unknown. A message id seen before is a Duplicate.
     /// </summary>
-    public async Task<IngestResult[]> TransactionsAsync(IngestionContext c, IReadOnlyList<IncomingTransaction> items, CancellationToken ct)
+    public Task<IngestResult[]> TransactionsAsync(IngestionContext c, IReadOnlyList<IncomingTransaction> items, CancellationToken ct) =>
+        TransactionsAsync(c, PrepareTransactions(items, c.Now), ct);
+
+    /// <summary>Writes orders checked by <see cref="PrepareTransactions"/> (see the overload taking the items).</summary>
+    public async Task<IngestResult[]> TransactionsAsync(IngestionContext c, PreparedTransactions prepared, CancellationToken ct)
     {
         c = Normalize(c);
-        var results = Results(items.Count);
-        await using var store = await IngestStore.OpenAsync(c, items.Count, ct);
+        var count = prepared.Count;
+        var results = (IngestResult[])prepared.Results.Clone();
+        var drafts = (OrderDraft?[])prepared.Drafts.Clone();
+        var messageIds = prepared.MessageIds;
+        await using var store = await IngestStore.OpenAsync(c, count, ct);
         var reporting = metrics.ReportingCurrency;
-
-        var messageIds = MessageIds(items.Select(i => i.MessageId).ToList(), results);
         var stored = await StoredMessagesAsync(store, messageIds, ct);
-        var drafts = new OrderDraft?[items.Count];
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            if (results[i].Outcome == IngestOutcome.Rejected)
-            {
-                continue;
-            }
-
+            // A message id seen before is a duplicate, whatever the item holds this time.
             if (messageIds[i] is { } messageId && stored.TryGetValue(messageId, out var entity))
             {
                 results[i] = new IngestResult(IngestOutcome.Duplicate, entity, null);
-                continue;
-            }
-
-            drafts[i] = OrderDraftOf(items[i], c.Now, reporting, out var reason);
-            if (reason is not null)
-            {
-                results[i] = IngestResult.Reject(reason);
+                drafts[i] = null;
             }
         }
 
@@ -117,11 +162,11 @@ public sealed partial class IngestionWriter
         await store.QueryAsync("SELECT sku, id, name FROM products WHERE sku IN {keys}",
             Distinct(valid.SelectMany(d => d.Lines.Select(l => l.Sku))), [], r => products[r.GetString(0)] = (r.GetInt64(1), r.GetString(2)), ct);
 
-        var orders = new OrderRecord?[items.Count];
+        var orders = new OrderRecord?[count];
         var inCall = new Dictionary<string, OrderRecord>(StringComparer.Ordinal);
         var seenMessages = new Dictionary<string, OrderRecord>(StringComparer.Ordinal);
         var all = new List<OrderRecord>();
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             if (drafts[i] is not { } draft)
             {
@@ -214,7 +259,7 @@ public sealed partial class IngestionWriter
         await store.InsertAsync(MessagesTable,
             [.. seenMessages.Select(m => new object?[] { m.Key, "transaction", m.Value.Id, c.Now })], ct);
 
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             if (orders[i] is { } order)
             {
@@ -229,7 +274,7 @@ public sealed partial class IngestionWriter
         await EnqueueAsync(c, WebhookEvents.CustomerUpdated, book.Updated.Select(x => x.Id), ct);
         await EnqueueAsync(c, WebhookEvents.TransactionCreated, all.Where(o => o.IsNew).Select(o => o.Id), ct);
         logger.LogInformation("Ingested {Count} transactions from {Source}: {Orders} stored, {Customers} customers created",
-            items.Count, c.Source, all.Count, book.Created.Count);
+            count, c.Source, all.Count, book.Created.Count);
         return results;
     }
 

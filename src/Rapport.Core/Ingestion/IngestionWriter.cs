@@ -51,4 +51,30 @@ public sealed partial class IngestionWriter(CustomerMetricsUpdater metrics, Webh
         context with { Source = SourceOf(context), Now = TextRules.ToStoredPrecision(context.Now) };
 
     private static IngestResult[] Results(int count) => new IngestResult[count];
+
+    /// <summary>Items per parallel validation task; smaller calls validate on the calling thread.</summary>
+    private const int DraftsPerTask = 512;
+
+    /// <summary>Runs <paramref name="draft"/> for every index (each writes only its own slots), in parallel when there are many.</summary>
+    private static void Drafts(List<int> indexes, Action<int> draft)
+    {
+        if (indexes.Count < 2 * DraftsPerTask)
+        {
+            foreach (var i in indexes)
+            {
+                draft(i);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, (indexes.Count + DraftsPerTask - 1) / DraftsPerTask, part =>
+        {
+            var end = Math.Min(indexes.Count, (part + 1) * DraftsPerTask);
+            for (var k = part * DraftsPerTask; k < end; k++)
+            {
+                draft(indexes[k]);
+            }
+        });
+    }
 }

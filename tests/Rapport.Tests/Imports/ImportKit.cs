@@ -55,20 +55,22 @@ internal static class ImportKit
 
     /// <summary>Starts and runs an import to its end in this process; the file must be importable.</summary>
     public static async Task<ImportDetail> ImportAsync(RapportAppFactory app, ImportKind kind, string content, ImportOptions? options = null, bool dryRun = false,
-        int batchSize = ImportProcessor.DefaultBatchSize, Encoding? encodingOverride = null)
+        int batchSize = ImportProcessor.DefaultBatchSize, Encoding? encodingOverride = null, int chunkSize = ImportProcessor.DefaultChunkSize)
     {
         var started = await StartAsync(app, kind, encodingOverride is null ? WriteFile(content) : WriteBytes([.. encodingOverride.GetPreamble(), .. encodingOverride.GetBytes(content)]), options, dryRun);
         started.IsOk.Should().BeTrue(string.Join("; ", started.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))));
-        await RunAsync(app, started.Value!.Id, batchSize);
+        await RunAsync(app, started.Value!.Id, batchSize, chunkSize: chunkSize);
         return await GetAsync(app, started.Value.Id);
     }
 
     public static async Task<ImportStatus> RunAsync(RapportAppFactory app, long id, int batchSize = ImportProcessor.DefaultBatchSize,
-        Func<ImportBatchInfo, CancellationToken, Task>? beforeCommit = null, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+        Func<ImportBatchInfo, CancellationToken, Task>? beforeCommit = null, IProgress<ImportProgress>? progress = null,
+        int chunkSize = ImportProcessor.DefaultChunkSize, CancellationToken ct = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var processor = scope.ServiceProvider.GetRequiredService<ImportProcessor>();
         processor.BatchSize = batchSize;
+        processor.ChunkSize = chunkSize;
         processor.BeforeCommit = beforeCommit;
         return await processor.RunAsync(id, progress, ct);
     }

@@ -55,8 +55,10 @@ public sealed class ImportProcessorTests(ImportAppFactory app) : IClassFixture<I
         (await CountCustomersAsync(domain)).Should().Be(4);
     }
 
-    [Fact]
-    public async Task Contiguous_rows_of_one_order_become_one_order_with_several_lines()
+    [Theory]
+    [InlineData(2, ImportProcessor.DefaultChunkSize)] // batches of two rows
+    [InlineData(ImportProcessor.DefaultBatchSize, 2)] // one batch written in chunks of two rows
+    public async Task Contiguous_rows_of_one_order_become_one_order_with_several_lines(int batchSize, int chunkSize)
     {
         var order = ImportKit.Unique("O");
         var email = $"{ImportKit.Unique("buyer")}@example.com";
@@ -68,8 +70,8 @@ public sealed class ImportProcessorTests(ImportAppFactory app) : IClassFixture<I
             {order}-2,{email},Ada Lovelace,2024-03-02T10:00:00Z,EUR,S1,1,10.00
 
             """;
-        // Batches of two rows: the three rows of the first order still go together.
-        var import = await ImportKit.ImportAsync(app, ImportKind.Transactions, csv, batchSize: 2);
+        // Batches or chunks of two rows: the three rows of the first order still go together.
+        var import = await ImportKit.ImportAsync(app, ImportKind.Transactions, csv, batchSize: batchSize, chunkSize: chunkSize);
 
         import.ShouldAccountForEveryRow(4);
         import.Rejected.Should().Be(0);
@@ -179,6 +181,48 @@ public sealed class ImportProcessorTests(ImportAppFactory app) : IClassFixture<I
         done.Rejected.Should().Be(2);
         (await ImportKit.RejectsAsync(app, id)).Select(r => r.Line).Should().Equal(8, 17);
         (await CountCustomersAsync(domain)).Should().Be(18);
+    }
+
+    [Fact]
+    public async Task A_batch_written_in_several_chunks_commits_or_rolls_back_as_one()
+    {
+        var domain = ImportKit.Unique("d") + ".example";
+        var started = await ImportKit.StartAsync(app, ImportKind.Customers, ImportKit.WriteFile(Customers(domain, 20)), new ImportOptions { Source = ImportKit.Unique("s") });
+        var id = started.Value!.Id;
+
+        // Chunks of 3 rows, batches of at least 8: batch 1 is rows 1–9 (three chunks). The process dies as batch 2,
+        // whose chunks are already written in its transaction, is about to commit.
+        var batches = new List<ImportBatchInfo>();
+        using var kill = new CancellationTokenSource();
+        var status = await ImportKit.RunAsync(app, id, batchSize: 8, chunkSize: 3, beforeCommit: (batch, _) =>
+        {
+            batches.Add(batch);
+            if (batch.Number == 2)
+            {
+                kill.Cancel();
+                kill.Token.ThrowIfCancellationRequested();
+            }
+
+            return Task.CompletedTask;
+        }, ct: kill.Token);
+
+        status.Should().Be(ImportStatus.Running);
+        batches[0].Should().Be(new ImportBatchInfo(id, 1, 2, 10, 9));
+        batches[1].Should().Be(new ImportBatchInfo(id, 2, 11, 19, 9));
+        (await ImportKit.GetAsync(app, id)).ShouldAccountForEveryRow(9);
+        (await CountCustomersAsync(domain)).Should().Be(9, "nothing of the uncommitted batch stays, though its chunks were written");
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var processor = scope.ServiceProvider.GetRequiredService<ImportProcessor>();
+            (await processor.TryClaimAsync(id, app.Clock.GetUtcNow().AddSeconds(1), CancellationToken.None)).Should().BeTrue();
+        }
+
+        (await ImportKit.RunAsync(app, id, batchSize: 8, chunkSize: 3)).Should().Be(ImportStatus.Completed);
+        var done = await ImportKit.GetAsync(app, id);
+        done.ShouldAccountForEveryRow(20);
+        done.Created.Should().Be(20);
+        (await CountCustomersAsync(domain)).Should().Be(20);
     }
 
     [Fact]
