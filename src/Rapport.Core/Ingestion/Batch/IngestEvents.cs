@@ -67,11 +67,13 @@ public sealed class IngestEvents(RapportDatabase database, BatchWriteGate gate, 
 
         if (transactions.Count + interactions.Count > 0)
         {
+            // Checked before the turn to write: while one batch writes, the next is being checked.
+            var orders = transactions.Count > 0 ? writer.PrepareTransactions(transactions, clock.GetUtcNow()) : null;
             await BatchTransaction.RunAsync(database, gate, source, clock, logger, async context =>
             {
-                if (transactions.Count > 0)
+                if (orders is not null)
                 {
-                    Report(await writer.TransactionsAsync(context, transactions, ct), transactionIndexes, EventKind.Transaction, events, reports);
+                    Report(await writer.TransactionsAsync(context, orders, ct), transactionIndexes, EventKind.Transaction, events, reports);
                 }
 
                 if (interactions.Count > 0)
