@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Batch ingestion over HTTP on loopback: POST /api/v1/events/batch with 1,000 transaction events per request.
 #
-#   bench/ingest-http.sh                              # 3 runs of 50 batches (50,000 events), 4 concurrent clients
-#   RUNS=5 BATCHES=100 CLIENTS=2 bench/ingest-http.sh
+#   bench/ingest-http.sh                              # 3 runs of 150 batches (150,000 events), 4 concurrent clients
+#   RUNS=5 BATCHES=100 CLIENTS=2 WARMUP=20 bench/ingest-http.sh
 #
 # Builds Release, then for every run: a fresh SQLite database (`rapport db migrate`), an API key (`rapport apikey
-# create --role sales`), `rapport serve` on 127.0.0.1:$PORT, one warm-up batch, then
-#   ingest: $BATCHES batch files POSTed by $CLIENTS concurrent curl clients; every event must come back "stored";
+# create --role sales`), `rapport serve` on 127.0.0.1:$PORT, $WARMUP warm-up batches (so that the measured batches run
+# on compiled code, as on a server that has been up a while, not on the just-in-time compiler's first tiers), then
+#   ingest: $BATCHES batch files POSTed over $CLIENTS concurrent connections by one curl process (--parallel: a
+#           process per request would take a good part of the two cores from the server); every event must come
+#           back "stored";
 #   replay: the very same requests again; every event must come back "duplicate".
 # The replay is the reference: the same bytes over the same HTTP stack, read, parsed and validated by the same
 # endpoint and checked against the stored message ids, but nothing is written. ingest / replay is thus what the
@@ -15,14 +18,21 @@
 #
 # Events are realistic orders: a pool of $CUSTOMERS customers (external id, email, names; the first order of each
 # creates it, later ones match it), 1-4 lines with SKU, description, quantity and unit price, total = sum of the lines,
-# one currency, dates over a year. Every run uses new message and order ids.
+# one currency. ORDER=live (the default) sends them as a shop's live feed does: order ids counting up, each order a
+# little later than the one before. ORDER=shuffled gives each order a random date in a year and an order id in no
+# particular order (a worst case: every order lands anywhere in the order-id and date indexes). Every run uses new
+# message and order ids.
+#   ORDER=shuffled bench/ingest-http.sh
 # Needs: dotnet, curl, python3. KEEP=1 keeps the work folder (batches, responses, server logs).
 set -euo pipefail
 
 RUNS="${RUNS:-3}"
-BATCHES="${BATCHES:-50}"
+BATCHES="${BATCHES:-150}"
 CLIENTS="${CLIENTS:-4}"
 CUSTOMERS="${CUSTOMERS:-20000}"
+ORDER="${ORDER:-live}"
+WARMUP="${WARMUP:-20}"
+[[ "$ORDER" == live || "$ORDER" == shuffled ]] || { echo "error: ORDER is live or shuffled" >&2; exit 1; }
 PORT="${PORT:-5093}"
 REPO="${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapport-ingest-http.XXXXXX")"
@@ -32,12 +42,12 @@ source "$REPO/bench/lib.sh"
 require dotnet curl python3
 build_app
 
-log "writing $RUNS x $BATCHES batches of 1,000 events (+1 warm-up each)"
-python3 - "$WORK/batches" "$RUNS" "$BATCHES" "$CUSTOMERS" <<'PY'
+log "writing $RUNS x $BATCHES batches of 1,000 events (+$WARMUP warm-up each)"
+python3 - "$WORK/batches" "$RUNS" "$BATCHES" "$CUSTOMERS" "$ORDER" "$WARMUP" <<'PY'
 import json, os, random, sys
 from datetime import datetime, timedelta, timezone
 
-out, runs, batches, customers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+out, runs, batches, customers, order, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
 rng = random.Random(20260615)
 first = ["Ada", "Grace", "José", "Zoë", "Mårten", "Aiko", "Liam", "Chloé", "Noah", "Fatima", "Olek", "Ines"]
 last = ["Lovelace", "Hopper", "Núñez", "Kowalski", "Dubois", "Tanaka", "Smith", "García", "Müller", "Rossi"]
@@ -53,10 +63,10 @@ def event(run, batch, i):
     return {
         "messageId": f"bench-{run}-{batch}-{i}",
         "type": "transaction",
-        "externalId": f"SO-{run}-{batch}-{i}",
+        "externalId": f"SO-{run}-{batch * 1000 + i:08d}" if order == "live" else f"SO-{run}-{batch}-{i}",
         "customer": {"externalId": f"C-{c:06d}", "email": f"customer{c}@example.com",
                      "firstName": first[c % len(first)], "lastName": last[c % len(last)]},
-        "occurredAt": (start + timedelta(minutes=rng.randrange(525600))).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "occurredAt": (start + (timedelta(seconds=10 * (batch * 1000 + i)) if order == "live" else timedelta(minutes=rng.randrange(525600)))).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "currency": "EUR",
         "total": round(sum(l["quantity"] * l["unitPrice"] for l in lines), 2),
         "lines": lines,
@@ -65,8 +75,9 @@ def event(run, batch, i):
 for run in range(1, runs + 1):
     folder = os.path.join(out, f"run{run}")
     os.makedirs(folder, exist_ok=True)
-    for batch in range(0, batches + 1):  # batch 0 is the warm-up
-        with open(os.path.join(folder, f"{batch:05d}.json"), "w", encoding="utf-8") as f:
+    for batch in range(0, batches + warmup):  # the first $WARMUP are the warm-up
+        name = f"w{batch:05d}.json" if batch < warmup else f"{batch:05d}.json"
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             json.dump({"source": "shop", "events": [event(run, batch, i) for i in range(1000)]}, f, ensure_ascii=False)
 PY
 log "batch size: $(du -k "$WORK/batches/run1/00001.json" | cut -f1) KiB"
@@ -76,12 +87,22 @@ export Rapport__Database__ConnectionString="Data Source=$WORK/rapport.db"
 export ASPNETCORE_ENVIRONMENT=Production
 cd "$WORK"
 
-# Posts every file given on stdin with $CLIENTS concurrent curl clients; one "<status> <file>" line per response.
+# Posts every file given on stdin over $CLIENTS concurrent connections of one curl process; one "<status> <file>"
+# line per response.
 post_all() {
-    local key="$1" outdir="$2"
+    local key="$1" outdir="$2" config
     mkdir -p "$outdir"
-    xargs -P "$CLIENTS" -I{} sh -c 'curl -s -o "$3/$(basename "$4")" -w "%{http_code} $4\n" -H "Authorization: Bearer $1" \
-        -H "Content-Type: application/json" --data-binary "@$4" "$2/api/v1/events/batch"' _ "$key" "$URL" "$outdir" {}
+    config="$outdir.curl"
+    : >"$config"
+    # One block per request; "next" starts the next one (options such as data-binary would otherwise accumulate).
+    local first=1
+    while read -r file; do
+        [[ $first == 1 ]] || echo next
+        first=0
+        printf 'url = "%s/api/v1/events/batch"\nheader = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\n' "$URL" "$key"
+        printf 'data-binary = "@%s"\noutput = "%s/%s"\nwrite-out = "%%{http_code} %s\\n"\nsilent\n' "$file" "$outdir" "$(basename "$file")" "$file"
+    done >"$config"
+    curl -s --parallel --parallel-max "$CLIENTS" -K "$config" 2>"$outdir.stderr"
 }
 
 # Sums the per-status counts of the responses in a folder and checks every event got the expected status.
@@ -113,10 +134,10 @@ for run in $(seq 1 "$RUNS"); do
     [[ "$KEY" == rpk_* ]] || { echo "error: could not create an API key (got '$KEY')" >&2; exit 1; }
     start_server "$WORK/server-$run.log"
 
-    ls "$WORK/batches/run$run/00000.json" | post_all "$KEY" "$WORK/warmup-$run" >"$WORK/warmup-$run.txt"
-    check "$WORK/warmup-$run" stored 1000 || exit 1
+    ls "$WORK/batches/run$run"/w*.json | post_all "$KEY" "$WORK/warmup-$run" >"$WORK/warmup-$run.txt"
+    check "$WORK/warmup-$run" stored $((WARMUP * 1000)) || exit 1
 
-    files="$(ls "$WORK/batches/run$run"/*.json | grep -v '/00000.json$')"
+    files="$(ls "$WORK/batches/run$run"/[0-9]*.json)"
     t0=$(date +%s.%N)
     echo "$files" | post_all "$KEY" "$WORK/ingest-$run" >"$WORK/ingest-$run.txt"
     t1=$(date +%s.%N)
@@ -140,7 +161,7 @@ stop_server
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo
-echo "Batch ingestion over HTTP (SQLite, loopback): $RUNS runs of $BATCHES requests x 1,000 transaction events, $CLIENTS concurrent clients"
+echo "Batch ingestion over HTTP (SQLite, loopback): $RUNS runs of $BATCHES requests x 1,000 transaction events ($ORDER order), $CLIENTS concurrent clients"
 echo
 echo "| measure | runs (events/s) | median (events/s) |"
 echo "|---|---|---|"

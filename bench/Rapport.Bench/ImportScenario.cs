@@ -14,9 +14,10 @@ using Rapport.Webhooks;
 namespace Rapport.Bench;
 
 /// <summary>
-/// <c>import [--rows N] [--runs R] [--provider sqlite|postgres] [--batch B] [--keep]</c>: writes a shop-style
-/// transactions CSV (order id, customer id, email, billing name, date, currency, SKU, quantity, price; about N/10
-/// customers, 1–3 lines per order; not timed), then per run imports it into a fresh database through the real
+/// <c>import [--rows N] [--runs R] [--provider sqlite|postgres] [--batch B] [--shuffled-dates] [--keep]</c>: writes a
+/// shop-style transactions CSV (order id, customer id, email, billing name, date, currency, SKU, quantity, price; about
+/// N/10 customers in random order, 1–3 lines per order; orders in order-id order with dates rising with the order id,
+/// as a shop exports its order history, or with <c>--shuffled-dates</c> each order on a random date; not timed), then per run imports it into a fresh database through the real
 /// <see cref="StartImport"/> and <see cref="ImportProcessor"/> (timed: check + every batch), and times the physical
 /// reference in the same run: <c>sqlite3 .import --csv</c> (or <c>psql \copy</c>) of the same file into a bare table.
 /// The process's working set is sampled every 50 ms; its peak is reported at 100,000 rows and at the end.
@@ -34,6 +35,7 @@ internal static class ImportScenario
         int rows = 1_000_000, runs = 3, batch = ImportProcessor.DefaultBatchSize;
         var provider = "sqlite";
         var keep = false;
+        var shuffled = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -46,13 +48,14 @@ internal static class ImportScenario
                     case "--batch": batch = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--provider": provider = Value(); break;
                     case "--keep": keep = true; break;
+                    case "--shuffled-dates": shuffled = true; break;
                     default: throw new ArgumentException($"unknown option {args[i]}.");
                 }
             }
             catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
-                Console.Error.WriteLine("Usage: Rapport.Bench import [--rows N] [--runs R] [--provider sqlite|postgres] [--batch B] [--keep]");
+                Console.Error.WriteLine("Usage: Rapport.Bench import [--rows N] [--runs R] [--provider sqlite|postgres] [--batch B] [--shuffled-dates] [--keep]");
                 return 1;
             }
         }
@@ -70,15 +73,15 @@ internal static class ImportScenario
             cancel.Cancel();
         };
         var ct = cancel.Token;
-        var file = Path.Combine(BenchDatabase.Folder, $"orders-{rows}.csv");
+        var file = Path.Combine(BenchDatabase.Folder, shuffled ? $"orders-{rows}-shuffled-dates.csv" : $"orders-{rows}-v2.csv");
         if (!File.Exists(file))
         {
             var written = Stopwatch.StartNew();
-            Generate(file, rows);
+            Generate(file, rows, shuffled);
             Console.Error.WriteLine($"import: wrote {rows:N0} rows ({new FileInfo(file).Length / 1e6:F0} MB) to {file} in {written.Elapsed.TotalSeconds:F1} s");
         }
 
-        Console.Error.WriteLine($"import: {rows:N0} transaction rows, {runs} run(s), {provider}, batches of {batch:N0}");
+        Console.Error.WriteLine($"import: {rows:N0} transaction rows{(shuffled ? " (shuffled dates)" : "")}, {runs} run(s), {provider}, batches of {batch:N0}");
         var results = new List<Run>();
         for (var n = 1; n <= runs; n++)
         {
@@ -89,12 +92,16 @@ internal static class ImportScenario
                 $"reference {run.Reference.TotalSeconds:F1} s, ratio {run.Ratio:F2}, peak working set {run.PeakAt100k / 1e6:F0} MB at 100,000 rows / {run.PeakAtEnd / 1e6:F0} MB at the end, load {run.LoadAverage:F1}"));
         }
 
-        Console.WriteLine(Report(results, provider, rows, batch));
+        Console.WriteLine(Report(results, provider, rows, batch, shuffled));
         return 0;
     }
 
-    /// <summary>Orders of 1–3 lines for about rows/10 customers, in file order, as a shop exports them.</summary>
-    private static void Generate(string path, int rows)
+    /// <summary>
+    /// Orders of 1–3 lines for about rows/10 customers, in order-id order. A shop numbers its orders as they come in, so
+    /// the dates rise with the order id over three years; <paramref name="shuffled"/> gives each order a random date in
+    /// those three years instead (a worst case: every order lands anywhere in the date index).
+    /// </summary>
+    private static void Generate(string path, int rows, bool shuffled)
     {
         var random = new Random(20260622);
         var customers = Math.Max(1, rows / 10);
@@ -111,7 +118,8 @@ internal static class ImportScenario
             order++;
             var customer = random.Next(customers) + 1;
             var lines = Math.Min(rows - written, 1 + random.Next(3));
-            var at = start.AddSeconds(random.Next(3 * 365 * 24 * 3600)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            var seconds = shuffled ? random.Next(3 * 365 * 24 * 3600) : (long)written * (3L * 365 * 24 * 3600) / rows;
+            var at = start.AddSeconds(seconds).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             var currency = currencies[customer % currencies.Length];
             var name = $"{first[customer % first.Length]} {last[(customer / 7) % last.Length]}";
             for (var l = 0; l < lines; l++)
@@ -264,7 +272,7 @@ internal static class ImportScenario
             s.AddImports();
         }, dataDirectory, minimumLevel: LogLevel.Warning);
 
-    private static string Report(List<Run> runs, string provider, int rows, int batch)
+    private static string Report(List<Run> runs, string provider, int rows, int batch, bool shuffled)
     {
         static string F(double value, string format = "N0") => value.ToString(format, CultureInfo.InvariantCulture);
         static double Median(IEnumerable<double> values)
@@ -275,7 +283,8 @@ internal static class ImportScenario
 
         var tool = provider == "postgres" ? "psql \\copy" : "sqlite3 .import";
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"### CSV import: {rows:N0} transaction rows into {(provider == "postgres" ? "PostgreSQL" : "SQLite")}, batches of {batch:N0} ({runs.Count} run(s))");
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"### CSV import: {rows:N0} transaction rows ({(shuffled ? "orders on random dates" : "dates rising with the order id")}) into {(provider == "postgres" ? "PostgreSQL" : "SQLite")}, batches of {batch:N0} ({runs.Count} run(s))");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine.Describe()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         s.AppendLine();
