@@ -104,6 +104,9 @@ public sealed partial class ImportFiles(IConfiguration configuration, RapportDat
     /// <summary>The token that names a stored upload (its file name).</summary>
     public static string TokenOf(StoredImportFile file) => System.IO.Path.GetFileName(file.Path);
 
+    /// <summary>Whether <paramref name="fileName"/> has the shape of a name this class gives an upload.</summary>
+    public static bool IsUploadName(string fileName) => UploadName().IsMatch(fileName);
+
     [System.Text.RegularExpressions.GeneratedRegex("^[0-9]{14}-[0-9a-f]{32}\\.upload$")]
     private static partial System.Text.RegularExpressions.Regex UploadName();
 

@@ -16,7 +16,9 @@ public static class ImportServices
         services.AddScoped<ListImportRejects>();
         services.AddScoped<CancelImport>();
         services.AddScoped<ImportRejectsFile>();
+        services.AddScoped<SweepImportUploads>();
         services.AddHostedService<ImportRunner>();
+        services.AddHostedService<ImportUploadSweeper>();
         return services;
     }
 }
