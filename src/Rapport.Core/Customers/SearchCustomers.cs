@@ -167,7 +167,8 @@ public sealed class SearchCustomers(RapportDbContext db)
         if (tag is not null)
         {
             // Read from the (tag, customer_id) index alone.
-            var tagged = await db.CustomerTags.AsNoTracking().Where(t => t.Tag == tag).Select(t => t.CustomerId).Take(CandidateLimit + 1).ToListAsync(ct);
+            // Ordered by id (the index's own order) so that the row limit is deterministic.
+            var tagged = await db.CustomerTags.AsNoTracking().Where(t => t.Tag == tag).Select(t => t.CustomerId).OrderBy(id => id).Take(CandidateLimit + 1).ToListAsync(ct);
             if (tagged.Count <= CandidateLimit)
             {
                 return (tagged, Resolved.Tag);
@@ -177,7 +178,7 @@ public sealed class SearchCustomers(RapportDbContext db)
         if (q is not null && !Validate.IsEmail(q))
         {
             // One pass over search_text, stopping as soon as the match is known not to be selective.
-            var matching = await MatchingText(db.Customers.AsNoTracking(), q).Select(c => c.Id).Take(CandidateLimit + 1).ToListAsync(ct);
+            var matching = await MatchingText(db.Customers.AsNoTracking(), q).Select(c => c.Id).OrderBy(id => id).Take(CandidateLimit + 1).ToListAsync(ct);
             if (matching.Count <= CandidateLimit)
             {
                 return (matching, Resolved.Text);
