@@ -80,7 +80,7 @@ for run in range(1, runs + 1):
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             json.dump({"source": "shop", "events": [event(run, batch, i) for i in range(1000)]}, f, ensure_ascii=False)
 PY
-log "batch size: $(du -k "$WORK/batches/run1/00001.json" | cut -f1) KiB"
+log "batch size: $(du -k "$(ls "$WORK/batches/run1"/[0-9]*.json | head -n 1)" | cut -f1) KiB"
 
 export Rapport__Database__Provider=sqlite
 export Rapport__Database__ConnectionString="Data Source=$WORK/rapport.db"
