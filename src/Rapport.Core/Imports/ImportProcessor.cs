@@ -93,11 +93,11 @@ public sealed partial class ImportProcessor(
                 // The reader's failure (a broken file) ends this loop with its exception; the open batch is then rolled back.
                 await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
                 {
-                    batch ??= await Batch.BeginAsync(database, chunk.Units[0].Rows[0].Line, ct);
+                    batch ??= await Batch.BeginAsync(database, chunk.Units[0].Rows[0].Line, deferMetrics: !state.DryRun, ct);
                     await WriteChunkAsync(state, options, batch, chunk, ct);
                     if (batch.Rows >= BatchSize || batch.Age >= BatchTime)
                     {
-                        var committed = await CommitAsync(state, batch, ++batchNumber, ct);
+                        var committed = await CommitAsync(state, options, batch, ++batchNumber, ct);
                         await batch.DisposeAsync();
                         batch = null;
                         if (!committed)
@@ -111,7 +111,7 @@ public sealed partial class ImportProcessor(
 
                 if (batch is not null)
                 {
-                    var committed = await CommitAsync(state, batch, ++batchNumber, ct);
+                    var committed = await CommitAsync(state, options, batch, ++batchNumber, ct);
                     await batch.DisposeAsync();
                     batch = null;
                     if (!committed)
@@ -262,15 +262,18 @@ public sealed partial class ImportProcessor(
         public long Merged { get; set; }
         public long Rejected { get; set; }
         public ImportRow Last { get; set; }
+
+        /// <summary>The chunks' metrics, applied once before the commit (none in a dry run, whose chunks are rolled back one by one).</summary>
+        public PendingMetrics? Metrics { get; init; }
         public TimeSpan Age => Stopwatch.GetElapsedTime(_started);
 
-        public static async Task<Batch> BeginAsync(RapportDatabase database, long firstLine, CancellationToken ct)
+        public static async Task<Batch> BeginAsync(RapportDatabase database, long firstLine, bool deferMetrics, CancellationToken ct)
         {
             var connection = await database.OpenConnectionAsync(ct);
             try
             {
                 await SqliteIngestStore.RaisePageCacheAsync(connection, ct);
-                return new Batch(connection, await connection.BeginTransactionAsync(ct), firstLine);
+                return new Batch(connection, await connection.BeginTransactionAsync(ct), firstLine) { Metrics = deferMetrics ? new PendingMetrics() : null };
             }
             catch
             {
@@ -362,7 +365,10 @@ public sealed partial class ImportProcessor(
                 await transaction.SaveAsync("dry_run", ct);
             }
 
-            var context = new IngestionContext(connection, transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId);
+            var context = new IngestionContext(connection, transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId)
+            {
+                PendingMetrics = batch.Metrics,
+            };
             var writing = Stopwatch.GetTimestamp();
             var results = chunk.Orders is { } orders
                 ? await writer.TransactionsAsync(context, orders, ct)
@@ -419,9 +425,15 @@ public sealed partial class ImportProcessor(
     }
 
     /// <summary>Records the batch's counts and position and commits. False when the import was cancelled (or taken over) meanwhile: nothing of the batch stays.</summary>
-    private async Task<bool> CommitAsync(State state, Batch batch, int number, CancellationToken ct)
+    private async Task<bool> CommitAsync(State state, ImportOptions options, Batch batch, int number, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        if (batch.Metrics is { IsEmpty: false } metrics)
+        {
+            var context = new IngestionContext(batch.Connection, batch.Transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId);
+            await writer.ApplyMetricsAsync(context, metrics, ct);
+        }
+
         var last = batch.Last;
         var endLine = last.Line + last.LineCount - 1;
         await using (var update = batch.Connection.CreateCommand())

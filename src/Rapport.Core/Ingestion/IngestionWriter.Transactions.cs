@@ -313,15 +313,44 @@ public sealed partial class IngestionWriter
     /// </summary>
     private async Task RefreshMetricsAsync(IngestStore store, IngestionContext c, IEnumerable<MetricsDelta> added, IEnumerable<long> recompute, CancellationToken ct)
     {
-        var full = new HashSet<long>(recompute);
-        var deltas = added.Where(d => !full.Contains(d.CustomerId))
-            .GroupBy(d => d.CustomerId)
-            .Select(g => new MetricsDelta(g.Key,
-                g.Min(d => d.FirstPurchaseAt), g.Max(d => d.LastPurchaseAt), g.Sum(d => d.Purchases), g.Sum(d => d.Revenue),
-                g.Sum(d => d.Interactions), g.Max(d => d.LastInteractionAt)))
-            .ToList();
+        var pending = c.PendingMetrics ?? new PendingMetrics();
+        pending.Recompute.UnionWith(recompute);
+        foreach (var d in added)
+        {
+            pending.Add(d);
+        }
+
+        if (c.PendingMetrics is null)
+        {
+            await ApplyMetricsAsync(store, c, pending, ct);
+        }
+    }
+
+    /// <summary>Applies metrics held back in <paramref name="pending"/> (see <see cref="IngestionContext.PendingMetrics"/>) and empties it.</summary>
+    public async Task ApplyMetricsAsync(IngestionContext c, PendingMetrics pending, CancellationToken ct)
+    {
+        if (pending.IsEmpty)
+        {
+            return;
+        }
+
+        c = Normalize(c);
+        await using var store = await IngestStore.OpenAsync(c, pending.Deltas.Count, ct);
+        await ApplyMetricsAsync(store, c, pending, ct);
+    }
+
+    /// <summary>
+    /// Customers whose stored rows changed (an order updated) or who have no metrics row yet are recomputed from their
+    /// history in one set-based statement; the others get what was appended added to their row.
+    /// </summary>
+    private async Task ApplyMetricsAsync(IngestStore store, IngestionContext c, PendingMetrics pending, CancellationToken ct)
+    {
+        var full = new HashSet<long>(pending.Recompute);
+        var deltas = pending.Deltas.Values.Where(d => !full.Contains(d.CustomerId)).ToList();
         full.UnionWith(await store.AddToMetricsAsync(deltas, c.Now, ct));
         await metrics.RefreshManyAsync(c.Connection, c.Transaction, full, ct);
+        pending.Deltas.Clear();
+        pending.Recompute.Clear();
     }
 
     /// <summary>Checks message ids (trimmed; blank = none); a malformed one rejects its item.</summary>

@@ -13,7 +13,35 @@ namespace Rapport.Ingestion;
 /// records' source (e.g. <c>import</c>, <c>api</c>, <c>shopify</c>), the instant stamped on new and changed rows,
 /// and the acting user when there is one.
 /// </summary>
-public sealed record IngestionContext(DbConnection Connection, DbTransaction Transaction, DatabaseProvider Provider, string Source, DateTimeOffset Now, long? UserId);
+public sealed record IngestionContext(DbConnection Connection, DbTransaction Transaction, DatabaseProvider Provider, string Source, DateTimeOffset Now, long? UserId)
+{
+    /// <summary>
+    /// When set, the calls add their customers' metrics here instead of to the metrics table, and the caller applies
+    /// them once with <see cref="IngestionWriter.ApplyMetricsAsync"/> before it commits: an import batch of many calls
+    /// then updates each customer's row once, in customer order, instead of once per call.
+    /// </summary>
+    public PendingMetrics? PendingMetrics { get; init; }
+}
+
+/// <summary>Metrics additions and recomputations held back over several writer calls of one transaction.</summary>
+public sealed class PendingMetrics
+{
+    internal Dictionary<long, MetricsDelta> Deltas { get; } = [];
+
+    internal HashSet<long> Recompute { get; } = [];
+
+    public bool IsEmpty => Deltas.Count == 0 && Recompute.Count == 0;
+
+    internal void Add(MetricsDelta d) =>
+        Deltas[d.CustomerId] = Deltas.TryGetValue(d.CustomerId, out var e)
+            ? new MetricsDelta(d.CustomerId, Min(e.FirstPurchaseAt, d.FirstPurchaseAt), Max(e.LastPurchaseAt, d.LastPurchaseAt),
+                e.Purchases + d.Purchases, e.Revenue + d.Revenue, e.Interactions + d.Interactions, Max(e.LastInteractionAt, d.LastInteractionAt))
+            : d;
+
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+}
 
 /// <summary>
 /// Validates and stores incoming items in bulk, with the same rules as the single-record use cases. Results come

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rapport.Imports;
+using Rapport.Metrics;
 
 namespace Rapport.Tests.Imports;
 
@@ -82,6 +84,39 @@ public sealed class ImportProcessorTests(ImportAppFactory app) : IClassFixture<I
         orders[0].Total.Should().Be(28.50m, "the total is the sum of the lines when the file gives none");
         orders[1].Lines.Should().ContainSingle();
         orders.Select(o => o.CustomerId).Distinct().Should().ContainSingle("an unknown customer is created once, from the first row");
+    }
+
+    [Fact]
+    public async Task Metrics_held_back_over_a_batch_equal_a_full_recompute()
+    {
+        var order = ImportKit.Unique("M");
+        var emails = Enumerable.Range(1, 3).Select(_ => $"{ImportKit.Unique("m")}@example.com").ToArray();
+        var rows = new StringBuilder("order id,customer email,customer name,order date,currency,sku,quantity,unit price\n");
+        for (var i = 0; i < 12; i++)
+        {
+            rows.Append(CultureInfo.InvariantCulture, $"{order}-{i},{emails[i % 3]},Ann Lee,2024-03-{1 + i:00}T10:00:00Z,{(i % 4 == 3 ? "USD" : "EUR")},S{i},{1 + (i % 2)},{10 + i}.50\n");
+        }
+
+        // Order 1 again, later in the file and with another line: stored already, so it is updated (a recompute).
+        rows.Append(CultureInfo.InvariantCulture, $"{order}-1,{emails[1]},Ann Lee,2024-02-01T10:00:00Z,EUR,S99,3,2.00\n");
+
+        // Chunks of two rows, batches of five: the metrics of several chunks are applied at each commit.
+        var import = await ImportKit.ImportAsync(app, ImportKind.Transactions, rows.ToString(), batchSize: 5, chunkSize: 2);
+        import.ShouldAccountForEveryRow(13);
+        import.Rejected.Should().Be(0);
+        import.Updated.Should().Be(1);
+
+        var ids = await app.WithDbAsync(db => db.Customers.Where(c => emails.Contains(c.EmailNormalized!)).Select(c => c.Id).ToListAsync());
+        ids.Should().HaveCount(3);
+        foreach (var id in ids)
+        {
+            var written = await app.WithDbAsync(db => db.CustomerMetrics.AsNoTracking().SingleAsync(m => m.CustomerId == id));
+            written.PurchaseCount.Should().Be(4);
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CustomerMetricsUpdater>().RefreshAsync(id, CancellationToken.None);
+            var recomputed = await app.WithDbAsync(db => db.CustomerMetrics.AsNoTracking().SingleAsync(m => m.CustomerId == id));
+            written.Should().BeEquivalentTo(recomputed, o => o.Excluding(m => m.UpdatedAt));
+        }
     }
 
     [Fact]
