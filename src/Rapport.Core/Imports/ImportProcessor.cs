@@ -84,6 +84,10 @@ public sealed partial class ImportProcessor(
         try
         {
             await using var source = await sources.OpenAsync(state.Kind, state.Format, state.StoredPath, options, state.CommittedOffset, state.CommittedLine, ct);
+            // One connection for the whole import, its page cache raised for it (and its pages kept warm from one
+            // batch to the next), then given back at the end so that the pooled connection does not keep 128 MiB.
+            await using var connection = await database.OpenConnectionAsync(ct);
+            var pageCache = await SqliteIngestStore.RaisePageCacheAsync(connection, ct);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var reading = Task.Run(() => ReadChunksAsync(state.Kind, source, chunks.Writer, stop.Token), CancellationToken.None);
@@ -93,7 +97,7 @@ public sealed partial class ImportProcessor(
                 // The reader's failure (a broken file) ends this loop with its exception; the open batch is then rolled back.
                 await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
                 {
-                    batch ??= await Batch.BeginAsync(database, chunk.Units[0].Rows[0].Line, deferMetrics: !state.DryRun, ct);
+                    batch ??= await Batch.BeginAsync(connection, chunk.Units[0].Rows[0].Line, deferMetrics: !state.DryRun, ct);
                     await WriteChunkAsync(state, options, batch, chunk, ct);
                     if (batch.Rows >= BatchSize || batch.Age >= BatchTime)
                     {
@@ -129,6 +133,7 @@ public sealed partial class ImportProcessor(
 
                 await stop.CancelAsync();
                 await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                await SqliteIngestStore.RestorePageCacheAsync(connection, pageCache);
             }
 
             var finished = await FinishAsync(importId, ImportStatus.Completed, null, ct);
@@ -245,7 +250,7 @@ public sealed partial class ImportProcessor(
         return new Chunk(units, accepted, rejects, read, orders);
     }
 
-    /// <summary>One open transaction and what its chunks have done so far.</summary>
+    /// <summary>One open transaction on the import's connection and what its chunks have done so far.</summary>
     private sealed class Batch : IAsyncDisposable
     {
         private readonly long _started = Stopwatch.GetTimestamp();
@@ -267,26 +272,11 @@ public sealed partial class ImportProcessor(
         public PendingMetrics? Metrics { get; init; }
         public TimeSpan Age => Stopwatch.GetElapsedTime(_started);
 
-        public static async Task<Batch> BeginAsync(RapportDatabase database, long firstLine, bool deferMetrics, CancellationToken ct)
-        {
-            var connection = await database.OpenConnectionAsync(ct);
-            try
-            {
-                await SqliteIngestStore.RaisePageCacheAsync(connection, ct);
-                return new Batch(connection, await connection.BeginTransactionAsync(ct), firstLine) { Metrics = deferMetrics ? new PendingMetrics() : null };
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }
+        public static async Task<Batch> BeginAsync(DbConnection connection, long firstLine, bool deferMetrics, CancellationToken ct) =>
+            new(connection, await connection.BeginTransactionAsync(ct), firstLine) { Metrics = deferMetrics ? new PendingMetrics() : null };
 
-        public async ValueTask DisposeAsync()
-        {
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
-        }
+        /// <summary>Ends the transaction (rolled back unless committed); the import's connection stays open for the next batch.</summary>
+        public ValueTask DisposeAsync() => Transaction.DisposeAsync();
     }
 
     private sealed class State

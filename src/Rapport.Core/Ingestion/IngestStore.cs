@@ -194,11 +194,11 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
     /// file, which measured as a third of the CPU time of a large import. The memory is taken only as pages are used and
     /// stays with this connection, so only the bulk writers raise it: an import's connection and the batch gate's one.
     /// </summary>
-    public static async Task RaisePageCacheAsync(DbConnection connection, CancellationToken ct)
+    public static async Task<long?> RaisePageCacheAsync(DbConnection connection, CancellationToken ct)
     {
         if (connection is not SqliteConnection)
         {
-            return;
+            return null;
         }
 
         long current = 0;
@@ -216,10 +216,33 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
         var kib = current < 0 ? -current : current * pageSize / 1024;
         if (kib < PageCacheKib)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA cache_size = -{PageCacheKib}";
-            await command.ExecuteNonQueryAsync(ct);
+            await SetCacheSizeAsync(connection, -PageCacheKib, ct);
         }
+
+        return current;
+    }
+
+    /// <summary>Puts back the setting <see cref="RaisePageCacheAsync"/> returned; SQLite frees the pages beyond it. Best effort.</summary>
+    public static async Task RestorePageCacheAsync(DbConnection connection, long? previous)
+    {
+        if (previous is { } size && connection is SqliteConnection { State: System.Data.ConnectionState.Open })
+        {
+            try
+            {
+                await SetCacheSizeAsync(connection, size, CancellationToken.None);
+            }
+            catch (SqliteException)
+            {
+                // The connection is being torn down anyway; a closed connection holds no cache.
+            }
+        }
+    }
+
+    private static async Task SetCacheSizeAsync(DbConnection connection, long size, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA cache_size = {size.ToString(CultureInfo.InvariantCulture)}";
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     public override async Task<long[]> ReserveIdsAsync(string table, int count, CancellationToken ct)
