@@ -243,14 +243,13 @@ internal static class ImportScenario
             }
 
             watch.Restart();
-            await ProcessRunner.RunAsync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cs.Host ?? "127.0.0.1", "-p", cs.Port.ToString(CultureInfo.InvariantCulture), "-U", cs.Username ?? "postgres", "-d", cs.Database!],
-                $"\\copy bare_orders FROM '{file}' WITH (FORMAT csv, HEADER true)\n", cs.Password, ct);
+            await ProcessRunner.PsqlAsync(target, $"\\copy bare_orders FROM '{file}' WITH (FORMAT csv, HEADER true)\n", ct);
         }
         else
         {
             var script = $"PRAGMA synchronous=NORMAL;\nPRAGMA cache_size=-262144;\nCREATE TABLE bare_orders ({Columns});\n.import --csv --skip 1 {file} bare_orders\n";
             watch.Restart();
-            await ProcessRunner.RunAsync("sqlite3", [target.SqlitePath!], script, null, ct);
+            await ProcessRunner.RunAsync("sqlite3", [target.SqlitePath!], script, ct);
         }
 
         var elapsed = watch.Elapsed;
@@ -339,36 +338,6 @@ internal static class ImportScenario
             {
                 sampler.Sample();
                 Peak = sampler.Peak;
-            }
-        }
-    }
-
-    private static class ProcessRunner
-    {
-        public static async Task RunAsync(string program, IEnumerable<string> args, string stdin, string? pgPassword, CancellationToken ct)
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            if (pgPassword is not null)
-            {
-                start.Environment["PGPASSWORD"] = pgPassword;
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            await process.StandardInput.WriteAsync(stdin.AsMemory(), ct);
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(ct);
-            var errors = await stderr;
-            await stdout;
-            if (process.ExitCode != 0 || errors.Length > 0)
-            {
-                throw new InvalidOperationException($"{program} failed (exit {process.ExitCode}): {errors.Trim()}");
             }
         }
     }

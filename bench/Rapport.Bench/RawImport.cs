@@ -28,11 +28,11 @@ internal static class RawImport
             var file = Path.Combine(folder, $"{table}.csv");
             if (source.Database.IsPostgres)
             {
-                await PsqlAsync(source, $"\\copy (SELECT * FROM {table}) TO '{file}' WITH (FORMAT csv)", ct);
+                await ProcessRunner.PsqlAsync(source, $"\\copy (SELECT * FROM {table}) TO '{file}' WITH (FORMAT csv)", ct);
             }
             else
             {
-                await RunAsync("sqlite3", ["-csv", source.SqlitePath!, $".once {file}", $"SELECT * FROM {table}"], stdin: null, ct);
+                await ProcessRunner.RunAsync("sqlite3", ["-csv", source.SqlitePath!, $".once {file}", $"SELECT * FROM {table}"], stdin: null, ct);
             }
         }
     }
@@ -50,7 +50,7 @@ internal static class RawImport
 
             // The work happens in the server process: only the wall-clock time is comparable.
             var stopwatch = Stopwatch.StartNew();
-            await PsqlAsync(target, script.ToString(), ct);
+            await ProcessRunner.PsqlAsync(target, script.ToString(), ct);
             return (stopwatch.Elapsed, null);
         }
         else
@@ -76,11 +76,11 @@ internal static class RawImport
             var stopwatch = Stopwatch.StartNew();
             if (File.Exists(TimeTool))
             {
-                await RunAsync(TimeTool, ["-f", "%U %S", "-o", times, "sqlite3", target.SqlitePath!], script.ToString(), ct);
+                await ProcessRunner.RunAsync(TimeTool, ["-f", "%U %S", "-o", times, "sqlite3", target.SqlitePath!], script.ToString(), ct);
             }
             else
             {
-                await RunAsync("sqlite3", [target.SqlitePath!], script.ToString(), ct);
+                await ProcessRunner.RunAsync("sqlite3", [target.SqlitePath!], script.ToString(), ct);
             }
 
             var wall = stopwatch.Elapsed;
@@ -97,48 +97,4 @@ internal static class RawImport
 
     /// <summary>GNU time, to read the CPU time of the sqlite3 process.</summary>
     private const string TimeTool = "/usr/bin/time";
-
-    private static Task PsqlAsync(BenchDatabase database, string commands, CancellationToken ct)
-    {
-        var cs = new NpgsqlConnectionStringBuilder(database.Database.ConnectionString);
-        var args = new List<string> { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", cs.Host ?? "127.0.0.1", "-p", cs.Port.ToString(CultureInfo.InvariantCulture), "-U", cs.Username ?? "postgres", "-d", cs.Database! };
-        return RunAsync("psql", args, commands, ct, cs.Password);
-    }
-
-    private static async Task RunAsync(string program, IEnumerable<string> args, string? stdin, CancellationToken ct, string? pgPassword = null)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = stdin is not null,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        if (pgPassword is not null)
-        {
-            start.Environment["PGPASSWORD"] = pgPassword;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin.AsMemory(), ct);
-            process.StandardInput.Close();
-        }
-
-        await process.WaitForExitAsync(ct);
-        var errors = await stderr;
-        await stdout;
-        if (process.ExitCode != 0 || errors.Length > 0)
-        {
-            throw new InvalidOperationException($"{program} failed (exit {process.ExitCode}): {errors.Trim()}");
-        }
-    }
 }
