@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Rapport.Common;
 using Rapport.Data;
 
 namespace Rapport.Imports;
@@ -49,40 +49,13 @@ public sealed class SweepImportUploads(RapportDbContext db, ImportFiles files, T
 }
 
 /// <summary>Runs <see cref="SweepImportUploads"/> a minute after start-up and then every hour.</summary>
-public sealed class ImportUploadSweeper(IServiceScopeFactory scopes, ILogger<ImportUploadSweeper> logger) : BackgroundService
+public sealed class ImportUploadSweeper(IServiceScopeFactory scopes, ILogger<ImportUploadSweeper> logger) : HourlySweeper(logger)
 {
-    private static readonly TimeSpan FirstRun = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string What => "import uploads that were never started";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task<int> SweepAsync(CancellationToken ct)
     {
-        var wait = FirstRun;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(wait, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            wait = Interval;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var deleted = await scope.ServiceProvider.GetRequiredService<SweepImportUploads>().HandleAsync(stoppingToken);
-                if (deleted > 0)
-                {
-                    logger.LogInformation("Deleted {Count} import uploads that were never started", deleted);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A database or file-system hiccup must not stop the sweeper; the next round tries again.
-                logger.LogWarning(e, "Sweeping abandoned import uploads failed");
-            }
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SweepImportUploads>().HandleAsync(ct);
     }
 }
