@@ -341,24 +341,16 @@ public sealed partial class ImportProcessor(
     /// <summary>Writes one chunk inside the batch's transaction: its items through the writer, its rejects, its counts.</summary>
     private async Task WriteChunkAsync(State state, ImportOptions options, Batch batch, Chunk chunk, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         var rejects = new List<(long Line, string Reason, string Raw)>(chunk.Rejects);
-        long created = 0, updated = 0, merged = 0;
-        var read = chunk.Read;
         var accepted = chunk.Accepted;
-
-        var (connection, transaction) = (batch.Connection, batch.Transaction);
         if (accepted.Count > 0)
         {
             if (state.DryRun)
             {
-                await transaction.SaveAsync("dry_run", ct);
+                await batch.Transaction.SaveAsync("dry_run", ct);
             }
 
-            var context = new IngestionContext(connection, transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId)
-            {
-                PendingMetrics = batch.Metrics,
-            };
+            var context = ContextOf(state, options, batch, clock.GetUtcNow());
             var writing = Stopwatch.GetTimestamp();
             var results = chunk.Orders is { } orders
                 ? await writer.TransactionsAsync(context, orders, ct)
@@ -375,9 +367,9 @@ public sealed partial class ImportProcessor(
                 var n = unit.Rows.Count;
                 switch (results[i].Outcome)
                 {
-                    case IngestOutcome.Created: created += n; break;
-                    case IngestOutcome.Updated: updated += n; break;
-                    case IngestOutcome.Merged: merged += n; break;
+                    case IngestOutcome.Created: batch.Created += n; break;
+                    case IngestOutcome.Updated: batch.Updated += n; break;
+                    case IngestOutcome.Merged: batch.Merged += n; break;
                     default:
                         var reason = results[i].Outcome == IngestOutcome.Duplicate
                             ? "This item was already received before; nothing was written again."
@@ -401,18 +393,22 @@ public sealed partial class ImportProcessor(
 
             if (state.DryRun)
             {
-                await transaction.RollbackAsync("dry_run", ct);
+                await batch.Transaction.RollbackAsync("dry_run", ct);
             }
         }
 
-        await InsertRejectsAsync(connection, transaction, state.Id, rejects, ct);
-        batch.Rows += read;
-        batch.Created += created;
-        batch.Updated += updated;
-        batch.Merged += merged;
+        await InsertRejectsAsync(batch.Connection, batch.Transaction, state.Id, rejects, ct);
+        batch.Rows += chunk.Read;
         batch.Rejected += rejects.Count;
         batch.Last = chunk.Units[^1].Rows[^1];
     }
+
+    /// <summary>The writer's view of the batch: its transaction, the import's source and user, and its held-back metrics.</summary>
+    private IngestionContext ContextOf(State state, ImportOptions options, Batch batch, DateTimeOffset now) =>
+        new(batch.Connection, batch.Transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId)
+        {
+            PendingMetrics = batch.Metrics,
+        };
 
     /// <summary>Records the batch's counts and position and commits. False when the import was cancelled (or taken over) meanwhile: nothing of the batch stays.</summary>
     private async Task<bool> CommitAsync(State state, ImportOptions options, Batch batch, int number, CancellationToken ct)
@@ -420,8 +416,7 @@ public sealed partial class ImportProcessor(
         var now = clock.GetUtcNow();
         if (batch.Metrics is { IsEmpty: false } metrics)
         {
-            var context = new IngestionContext(batch.Connection, batch.Transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId);
-            await writer.ApplyMetricsAsync(context, metrics, ct);
+            await writer.ApplyMetricsAsync(ContextOf(state, options, batch, now), metrics, ct);
         }
 
         var last = batch.Last;

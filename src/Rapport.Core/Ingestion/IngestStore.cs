@@ -62,13 +62,12 @@ internal abstract class IngestStore : IAsyncDisposable
             return new PostgresIngestStore(context);
         }
 
-        var store = new SqliteIngestStore(context);
         if (items >= LargeCall)
         {
-            await store.EnsurePageCacheAsync(ct);
+            await SqliteIngestStore.RaisePageCacheAsync(context.Connection, ct);
         }
 
-        return store;
+        return new SqliteIngestStore(context);
     }
 
     /// <summary>Allocates <paramref name="count"/> new ids for the table's identity column (rows are then inserted with them).</summary>
@@ -186,13 +185,12 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
     /// <summary>128 MiB, in SQLite's negative-KiB notation.</summary>
     private const long PageCacheKib = 131_072;
 
-    public Task EnsurePageCacheAsync(CancellationToken ct) => RaisePageCacheAsync(Context.Connection, ct);
-
     /// <summary>
     /// Raises a SQLite connection's page cache to 128 MiB (SQLite's default is 2 MiB); nothing on PostgreSQL. Orders land
     /// in indexes by customer in random order; with the default cache every such insert reads its page back from the
     /// file, which measured as a third of the CPU time of a large import. The memory is taken only as pages are used and
     /// stays with this connection, so only the bulk writers raise it: an import's connection and the batch gate's one.
+    /// Returns the setting it found, for <see cref="RestorePageCacheAsync"/> (null on PostgreSQL).
     /// </summary>
     public static async Task<long?> RaisePageCacheAsync(DbConnection connection, CancellationToken ct)
     {

@@ -154,7 +154,7 @@ public sealed class BatchWriteGate(RapportDatabase database, TimeProvider clock,
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
             foreach (var job in group)
             {
-                await job.RunAsync(new IngestionContext(connection, transaction, database.Provider, job.Source, clock.GetUtcNow(), null));
+                await job.RunAsync(ContextOf(connection, transaction, job));
             }
 
             await transaction.CommitAsync(CancellationToken.None);
@@ -181,7 +181,7 @@ public sealed class BatchWriteGate(RapportDatabase database, TimeProvider clock,
             {
                 var connection = await ConnectionAsync();
                 await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-                await job.RunAsync(new IngestionContext(connection, transaction, database.Provider, job.Source, clock.GetUtcNow(), null));
+                await job.RunAsync(ContextOf(connection, transaction, job));
                 await transaction.CommitAsync(CancellationToken.None);
                 job.Complete();
                 return;
@@ -202,6 +202,9 @@ public sealed class BatchWriteGate(RapportDatabase database, TimeProvider clock,
             }
         }
     }
+
+    private IngestionContext ContextOf(DbConnection connection, DbTransaction transaction, Job job) =>
+        new(connection, transaction, database.Provider, job.Source, clock.GetUtcNow(), null);
 
     private async Task<DbConnection> ConnectionAsync()
     {
