@@ -286,10 +286,12 @@ public sealed class MergeCustomers(
 
     private async Task<(int Transactions, int Lines, int Interactions, int ExternalIds)> MoveHistoryAsync(long survivorId, long mergedId, CancellationToken ct)
     {
+        // Lines first, found through their orders (lines have no index by customer), while the orders still name the merged customer.
+        var lines = await db.TransactionLines
+            .Where(l => db.Transactions.Any(t => t.Id == l.TransactionId && t.CustomerId == mergedId))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.CustomerId, survivorId), ct);
         var transactions = await db.Transactions.Where(t => t.CustomerId == mergedId)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.CustomerId, survivorId), ct);
-        var lines = await db.TransactionLines.Where(l => l.CustomerId == mergedId)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.CustomerId, survivorId), ct);
         var interactions = await db.Interactions.Where(i => i.CustomerId == mergedId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.CustomerId, survivorId), ct);
         var externalIds = await db.CustomerExternalIds.Where(x => x.CustomerId == mergedId)

@@ -258,15 +258,15 @@ internal sealed class CustomerBook(IngestStore store, IngestionContext context, 
             _created[i].Id = ids[i];
         }
 
-        await store.InsertAsync(CustomersTable, [.. _created.Select(c => Row(c, c.Version))], ct);
-        await store.UpdateAsync(CustomerUpdates, [.. Updated.Where(c => !c.Partial).Select(c => Row(c, c.Version + 1)[..^2])], ct);
+        await store.InsertAsync(CustomersTable, _created, (r, c) => Write(r, c, c.Version).Text(c.Source).Instant(c.CreatedAt), ct);
+        await store.UpdateAsync(CustomerUpdates, [.. Updated.Where(c => !c.Partial)], (r, c) => Write(r, c, c.Version + 1), ct);
         // A customer that only gained an external id: a new version, as when the external ids are changed one by one.
         await store.QueryAsync("UPDATE customers SET version = version + 1, updated_at = @p1 WHERE id IN {keys}",
             Updated.Where(c => c.Partial).Select(c => c.Id).ToList(), [context.Now], _ => { }, ct);
 
         var externalIds = await store.ReserveIdsAsync("customer_external_ids", _newExternalIds.Count, ct);
-        await store.InsertAsync(ExternalIdsTable,
-            [.. _newExternalIds.Select((x, i) => new object?[] { externalIds[i], x.Customer.Id, source, x.ExternalId, context.Now })], ct);
+        await store.InsertAsync(ExternalIdsTable, [.. _newExternalIds.Select((x, i) => (Id: externalIds[i], x.Customer, x.ExternalId))],
+            (r, x) => r.Long(x.Id).Long(x.Customer.Id).Text(source).Text(x.ExternalId).Instant(context.Now), ct);
         await store.InsertAsync(TagsTable, [.. _newTags.Select(t => new object?[] { t.Customer.Id, t.Tag })], ct, "ON CONFLICT DO NOTHING");
 
         // The last value an item gave for a field wins.
@@ -285,13 +285,12 @@ internal sealed class CustomerBook(IngestStore store, IngestionContext context, 
             """);
 
         // A new customer has no history yet: the row the metrics updater computes for it is all zeros.
-        await store.InsertAsync(MetricsTable, [.. _created.Select(c => new object?[] { c.Id, 0, 0m, 0, context.Now })], ct);
+        await store.InsertAsync(MetricsTable, _created, (r, c) => r.Long(c.Id).Int(0).Decimal(0m).Int(0).Instant(context.Now), ct);
     }
 
-    private object?[] Row(CustomerRecord c, int version) =>
-    [
-        c.Id, c.FirstName, c.LastName, c.Email, Validate.NormalizeEmail(c.Email), c.Phone, c.Street, c.City, c.PostalCode, c.Region, c.Country,
-        c.BirthDate, c.Language, c.CompanyId, c.OwnerId, CustomerRules.SearchText(c.FirstName, c.LastName, c.Email), context.Now, version,
-        c.Source, c.CreatedAt,
-    ];
+    /// <summary>The columns of <see cref="CustomerUpdates"/> (all but the two set only on creation).</summary>
+    private RowValues Write(RowValues r, CustomerRecord c, int version) =>
+        r.Long(c.Id).Text(c.FirstName).Text(c.LastName).Text(c.Email).Text(Validate.NormalizeEmail(c.Email)).Text(c.Phone).Text(c.Street).Text(c.City)
+            .Text(c.PostalCode).Text(c.Region).Text(c.Country).Date(c.BirthDate).Text(c.Language).Long(c.CompanyId).Long(c.OwnerId)
+            .Text(CustomerRules.SearchText(c.FirstName, c.LastName, c.Email)).Instant(context.Now).Int(version);
 }

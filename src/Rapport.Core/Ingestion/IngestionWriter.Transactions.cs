@@ -256,8 +256,7 @@ public sealed partial class IngestionWriter
 
         await book.WriteAsync(ct);
         await WriteOrdersAsync(store, c, all, ct);
-        await store.InsertAsync(MessagesTable,
-            [.. seenMessages.Select(m => new object?[] { m.Key, "transaction", m.Value.Id, c.Now })], ct);
+        await store.InsertAsync(MessagesTable, seenMessages, (r, m) => r.Text(m.Key).Text("transaction").Long(m.Value.Id).Instant(c.Now), ct);
 
         for (var i = 0; i < count; i++)
         {
@@ -287,24 +286,25 @@ public sealed partial class IngestionWriter
             created[i].Id = ids[i];
         }
 
-        await store.InsertAsync(TransactionsTable,
-            [.. created.Select(o => new object?[] { o.Id, o.Customer.Id, o.ExternalId, o.OccurredAt, o.Currency, o.Total, c.Source, c.Now })], ct);
+        await store.InsertAsync(TransactionsTable, created, (r, o) =>
+            r.Long(o.Id).Long(o.Customer.Id).Text(o.ExternalId).Instant(o.OccurredAt).Text(o.Currency).Decimal(o.Total).Text(c.Source).Instant(c.Now), ct);
         var updated = orders.Where(o => !o.IsNew).ToList();
-        await store.UpdateAsync(TransactionUpdates, [.. updated.Select(o => new object?[] { o.Id, o.OccurredAt, o.Currency, o.Total })], ct);
+        await store.UpdateAsync(TransactionUpdates, updated, static (r, o) => r.Long(o.Id).Instant(o.OccurredAt).Text(o.Currency).Decimal(o.Total), ct);
         await store.QueryAsync("DELETE FROM transaction_lines WHERE transaction_id IN {keys}", updated.Select(o => o.Id).ToList(), [], _ => { }, ct);
 
-        var lineCount = orders.Sum(o => o.Lines.Count);
-        var lineIds = await store.ReserveIdsAsync("transaction_lines", lineCount, ct);
-        var rows = new List<object?[]>(lineCount);
+        var lineIds = await store.ReserveIdsAsync("transaction_lines", orders.Sum(o => o.Lines.Count), ct);
+        var lines = new List<(long Id, OrderRecord Order, LineDraft Line)>(lineIds.Length);
         foreach (var order in orders)
         {
-            foreach (var l in order.Lines)
+            foreach (var line in order.Lines)
             {
-                rows.Add([lineIds[rows.Count], order.Id, order.Customer.Id, l.Number, l.ProductId, l.Sku, l.Description, l.Quantity, l.UnitPrice, l.Amount]);
+                lines.Add((lineIds[lines.Count], order, line));
             }
         }
 
-        await store.InsertAsync(LinesTable, rows, ct);
+        await store.InsertAsync(LinesTable, lines, static (r, x) =>
+            r.Long(x.Id).Long(x.Order.Id).Long(x.Order.Customer.Id).Int(x.Line.Number).Long(x.Line.ProductId).Text(x.Line.Sku)
+                .Text(x.Line.Description).Decimal(x.Line.Quantity).Decimal(x.Line.UnitPrice).Decimal(x.Line.Amount), ct);
     }
 
     /// <summary>

@@ -175,7 +175,7 @@ internal sealed class TransactionLineConfiguration : IEntityTypeConfiguration<Tr
         b.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(x => x.TransactionId);
         b.HasIndex(x => x.ProductId);
-        b.HasIndex(x => x.CustomerId);
+        // No index by customer (migration 0004): lines are found by their order; a merge moves them that way.
     }
 }
 
