@@ -91,13 +91,18 @@ public sealed partial class ImportProcessor(
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var reading = Task.Run(() => ReadChunksAsync(state.Kind, source, chunks.Writer, stop.Token), CancellationToken.None);
+            // Customers and products found or created by earlier batches are not looked up again (SQLite; not in a
+            // dry run, whose chunks are rolled back; not for customer imports, which change customers).
+            var known = database.Provider == DatabaseProvider.Sqlite && !state.DryRun && state.Kind is ImportKind.Transactions or ImportKind.Interactions
+                ? new KnownRecords()
+                : null;
             Batch? batch = null;
             try
             {
                 // The reader's failure (a broken file) ends this loop with its exception; the open batch is then rolled back.
                 await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
                 {
-                    batch ??= await Batch.BeginAsync(connection, chunk.Units[0].Rows[0].Line, deferMetrics: !state.DryRun, ct);
+                    batch ??= await Batch.BeginAsync(connection, chunk.Units[0].Rows[0].Line, deferMetrics: !state.DryRun, known, ct);
                     await WriteChunkAsync(state, options, batch, chunk, ct);
                     if (batch.Rows >= BatchSize || batch.Age >= BatchTime)
                     {
@@ -272,11 +277,44 @@ public sealed partial class ImportProcessor(
         public PendingMetrics? Metrics { get; init; }
         public TimeSpan Age => Stopwatch.GetElapsedTime(_started);
 
-        public static async Task<Batch> BeginAsync(DbConnection connection, long firstLine, bool deferMetrics, CancellationToken ct) =>
-            new(connection, await connection.BeginTransactionAsync(ct), firstLine) { Metrics = deferMetrics ? new PendingMetrics() : null };
+        /// <summary>What earlier batches learnt about stored customers and products (null when not kept).</summary>
+        public KnownRecords? Known { get; private init; }
 
-        /// <summary>Ends the transaction (rolled back unless committed); the import's connection stays open for the next batch.</summary>
-        public ValueTask DisposeAsync() => Transaction.DisposeAsync();
+        /// <summary>
+        /// Begins the batch's transaction; on SQLite it holds the write lock from here (BEGIN IMMEDIATE), so what
+        /// earlier batches learnt is checked once now against writes by others.
+        /// </summary>
+        public static async Task<Batch> BeginAsync(DbConnection connection, long firstLine, bool deferMetrics, KnownRecords? known, CancellationToken ct)
+        {
+            var transaction = await connection.BeginTransactionAsync(ct);
+            if (known is not null)
+            {
+                await known.ValidateAsync(connection, transaction, ct);
+            }
+
+            return new(connection, transaction, firstLine) { Metrics = deferMetrics ? new PendingMetrics() : null, Known = known };
+        }
+
+        /// <summary>Commits the transaction; what the batch learnt stays known.</summary>
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            await Transaction.CommitAsync(ct);
+            _committed = true;
+            Known?.Commit();
+        }
+
+        private bool _committed;
+
+        /// <summary>Ends the transaction (rolled back unless committed, with what it learnt); the import's connection stays open for the next batch.</summary>
+        public ValueTask DisposeAsync()
+        {
+            if (!_committed)
+            {
+                Known?.Rollback();
+            }
+
+            return Transaction.DisposeAsync();
+        }
     }
 
     private sealed class State
@@ -408,6 +446,7 @@ public sealed partial class ImportProcessor(
         new(batch.Connection, batch.Transaction, database.Provider, options.Source ?? ImportOptions.DefaultSource, now, state.UserId)
         {
             PendingMetrics = batch.Metrics,
+            Known = batch.Known,
         };
 
     /// <summary>Records the batch's counts and position and commits. False when the import was cancelled (or taken over) meanwhile: nothing of the batch stays.</summary>
@@ -452,7 +491,7 @@ public sealed partial class ImportProcessor(
             await hook(new ImportBatchInfo(state.Id, number, batch.FirstLine, endLine, (int)batch.Rows), ct);
         }
 
-        await batch.Transaction.CommitAsync(ct);
+        await batch.CommitAsync(ct);
         state.RowsRead += batch.Rows;
         state.Created += batch.Created;
         state.Updated += batch.Updated;

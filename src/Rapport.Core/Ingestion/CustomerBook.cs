@@ -94,6 +94,7 @@ internal sealed class CustomerBook(IngestStore store, IngestionContext context, 
     public IEnumerable<CustomerRecord> Updated => _byId.Values.Where(c => !c.IsNew && c.Dirty);
 
     private readonly Dictionary<long, CustomerRecord> _byId = [];
+    private KnownRecords? _known;
 
     /// <summary>
     /// Finds the stored customers items name by external id (within the source), else by normalised email. With
@@ -102,19 +103,54 @@ internal sealed class CustomerBook(IngestStore store, IngestionContext context, 
     public async Task LoadAsync(IEnumerable<(string? ExternalId, string? EmailNormalized)> keys, bool full, CancellationToken ct)
     {
         var list = keys.ToList();
+        // Calls that only refer to customers answer from what earlier calls of the same run learnt first; calls that
+        // may change customers (their emails above all) neither use nor feed it.
+        _known = full ? null : context.Known;
         var externalToId = new Dictionary<string, long>(StringComparer.Ordinal);
         var emailToId = new Dictionary<string, long>(StringComparer.Ordinal);
+        var externalIds = new List<string>();
+        foreach (var key in list.Select(k => k.ExternalId).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (_known is not null && _known.TryCustomerByExternalId(key, out var id))
+            {
+                externalToId[key] = id;
+            }
+            else
+            {
+                externalIds.Add(key);
+            }
+        }
+
         await store.QueryAsync(
-            "SELECT external_id, customer_id FROM customer_external_ids WHERE source = @p1 AND external_id IN {keys}",
-            list.Select(k => k.ExternalId).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), [source],
-            r => externalToId[r.GetString(0)] = r.GetInt64(1), ct);
+            "SELECT external_id, customer_id FROM customer_external_ids WHERE source = @p1 AND external_id IN {keys}", externalIds, [source], r =>
+            {
+                var (key, id) = (r.GetString(0), r.GetInt64(1));
+                externalToId[key] = id;
+                _known?.CustomerExternalId(key, id);
+            }, ct);
         // Only items not found by external id are looked up by email: in a steady import most are found by their id.
-        var emails = list.Where(k => k.ExternalId is null || !externalToId.ContainsKey(k.ExternalId))
-            .Select(k => k.EmailNormalized).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var emails = new List<string>();
+        foreach (var email in list.Where(k => k.ExternalId is null || !externalToId.ContainsKey(k.ExternalId))
+                     .Select(k => k.EmailNormalized).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (_known is not null && _known.TryCustomerByEmail(email, out var id))
+            {
+                emailToId[email] = id;
+            }
+            else
+            {
+                emails.Add(email);
+            }
+        }
+
         // Emails are not unique: the oldest customer with the address is the one a new row merges into.
         await store.QueryAsync(
-            "SELECT email_normalized, MIN(id) FROM customers WHERE email_normalized IN {keys} GROUP BY email_normalized",
-            emails, [], r => emailToId[r.GetString(0)] = r.GetInt64(1), ct);
+            "SELECT email_normalized, MIN(id) FROM customers WHERE email_normalized IN {keys} GROUP BY email_normalized", emails, [], r =>
+            {
+                var (email, id) = (r.GetString(0), r.GetInt64(1));
+                emailToId[email] = id;
+                _known?.CustomerEmail(email, id);
+            }, ct);
 
         var ids = externalToId.Values.Concat(emailToId.Values).Distinct().ToList();
         if (full)
@@ -286,6 +322,23 @@ internal sealed class CustomerBook(IngestStore store, IngestionContext context, 
 
         // A new customer has no history yet: the row the metrics updater computes for it is all zeros.
         await store.InsertAsync(MetricsTable, _created, (r, c) => r.Long(c.Id).Int(0).Decimal(0m).Int(0).Instant(context.Now), ct);
+
+        if (_known is not null)
+        {
+            foreach (var (customer, externalId) in _newExternalIds)
+            {
+                _known.CustomerExternalId(externalId, customer.Id);
+            }
+
+            // A customer is created only when no stored customer had its email, so it is now the oldest with it.
+            foreach (var customer in _created)
+            {
+                if (Validate.NormalizeEmail(customer.Email) is { } email)
+                {
+                    _known.CustomerEmail(email, customer.Id);
+                }
+            }
+        }
     }
 
     /// <summary>The columns of <see cref="CustomerUpdates"/> (all but the two set only on creation).</summary>

@@ -158,9 +158,7 @@ public sealed partial class IngestionWriter
 
                 list.Add((r.GetInt64(1), r.GetInt64(2)));
             }, ct);
-        var products = new Dictionary<string, (long Id, string Name)>(StringComparer.Ordinal);
-        await store.QueryAsync("SELECT sku, id, name FROM products WHERE sku IN {keys}",
-            Distinct(valid.SelectMany(d => d.Lines.Select(l => l.Sku))), [], r => products[r.GetString(0)] = (r.GetInt64(1), r.GetString(2)), ct);
+        var products = await ProductsBySkuAsync(store, c.Known, valid, ct);
 
         var orders = new OrderRecord?[count];
         var inCall = new Dictionary<string, OrderRecord>(StringComparer.Ordinal);
@@ -275,6 +273,37 @@ public sealed partial class IngestionWriter
         logger.LogInformation("Ingested {Count} transactions from {Source}: {Orders} stored, {Customers} customers created",
             count, c.Source, all.Count, book.Created.Count);
         return results;
+    }
+
+    /// <summary>The stored products the orders' lines name by SKU (those an earlier call of the run learnt first).</summary>
+    private static async Task<Dictionary<string, (long Id, string Name)>> ProductsBySkuAsync(IngestStore store, KnownRecords? known, List<OrderDraft> orders,
+        CancellationToken ct)
+    {
+        var products = new Dictionary<string, (long Id, string Name)>(StringComparer.Ordinal);
+        var skus = new List<string>();
+        foreach (var sku in Distinct(orders.SelectMany(d => d.Lines.Select(l => l.Sku))))
+        {
+            if (known is null || !known.TryProduct(sku, out var product))
+            {
+                skus.Add(sku);
+            }
+            else if (product is { } found)
+            {
+                products[sku] = found;
+            }
+        }
+
+        await store.QueryAsync("SELECT sku, id, name FROM products WHERE sku IN {keys}", skus, [],
+            r => products[r.GetString(0)] = (r.GetInt64(1), r.GetString(2)), ct);
+        if (known is not null)
+        {
+            foreach (var sku in skus)
+            {
+                known.Product(sku, products.TryGetValue(sku, out var found) ? found : null);
+            }
+        }
+
+        return products;
     }
 
     private static async Task WriteOrdersAsync(IngestStore store, IngestionContext c, List<OrderRecord> orders, CancellationToken ct)

@@ -21,6 +21,12 @@ public sealed record IngestionContext(DbConnection Connection, DbTransaction Tra
     /// then updates each customer's row once, in customer order, instead of once per call.
     /// </summary>
     public PendingMetrics? PendingMetrics { get; init; }
+
+    /// <summary>
+    /// When set, calls that refer to customers (transactions, interactions) and products look them up here first and
+    /// add what they find and store; the caller commits or rolls it back with its transaction (see <see cref="KnownRecords"/>).
+    /// </summary>
+    public KnownRecords? Known { get; init; }
 }
 
 /// <summary>Metrics additions and recomputations held back over several writer calls of one transaction.</summary>

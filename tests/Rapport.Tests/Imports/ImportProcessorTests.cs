@@ -312,6 +312,48 @@ public sealed class ImportProcessorTests(ImportAppFactory app) : IClassFixture<I
         lines[2].Should().StartWith("\"A3;\"\"broken\";;;4;");
     }
 
+    [Fact]
+    public async Task Customers_known_from_an_earlier_batch_are_looked_up_again_once_someone_else_has_written()
+    {
+        var source = ImportKit.Unique("s");
+        string k1 = ImportKit.Unique("K"), k2 = ImportKit.Unique("K"), order = ImportKit.Unique("O");
+        var csv = "external_id,customer_external_id,customer_email,occurred_at,currency,amount\n" +
+                  $"{order}1,{k1},{k1}@example.com,2024-01-01,EUR,10\n{order}2,{k2},{k2}@example.com,2024-01-02,EUR,20\n" +
+                  $"{order}3,{k1},{k1}@example.com,2024-01-03,EUR,30\n{order}4,{k2},{k2}@example.com,2024-01-04,EUR,40\n";
+        var id = (await ImportKit.StartAsync(app, ImportKind.Transactions, ImportKit.WriteFile(csv), new ImportOptions { Source = source })).Value!.Id;
+
+        // After the first batch (orders 1 and 2) another connection points k1's external id at k2's customer, as a
+        // merge does: the second batch must see it, not what the first batch learnt about k1.
+        var status = await ImportKit.RunAsync(app, id, batchSize: 2, progress: new AfterFirstBatch(() => app.WithDbAsync(async db =>
+        {
+            var ids = await db.CustomerExternalIds.Where(x => x.Source == source).ToDictionaryAsync(x => x.ExternalId, x => x.CustomerId);
+            return await db.CustomerExternalIds.Where(x => x.Source == source && x.ExternalId == k1)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.CustomerId, ids[k2]));
+        })));
+
+        status.Should().Be(ImportStatus.Completed);
+        var owners = await app.WithDbAsync(db => db.Transactions.Where(t => t.ExternalId!.StartsWith(order))
+            .OrderBy(t => t.ExternalId).Select(t => t.CustomerId).ToListAsync());
+        owners.Should().HaveCount(4);
+        owners[2].Should().Be(owners[1], "order 3 names k1, whose external id now belongs to k2's customer");
+        owners[0].Should().NotBe(owners[1]);
+    }
+
+    /// <summary>Runs a database change once, right after the first batch committed (the progress report comes after each commit).</summary>
+    private sealed class AfterFirstBatch(Func<Task<int>> change) : IProgress<ImportProgress>
+    {
+        private bool _done;
+
+        public void Report(ImportProgress value)
+        {
+            if (!_done)
+            {
+                _done = true;
+                change().GetAwaiter().GetResult().Should().Be(1);
+            }
+        }
+    }
+
     private sealed class CancelAfterFirstBatch(ImportAppFactory app, long id) : IProgress<ImportProgress>
     {
         private bool _done;
