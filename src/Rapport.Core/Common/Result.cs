@@ -47,12 +47,14 @@ public sealed class FieldErrors
 {
     public static readonly IReadOnlyDictionary<string, string[]> None = new Dictionary<string, string[]>();
 
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    // Made on the first error: bulk validation checks millions of values that are fine.
+    private Dictionary<string, List<string>>? _errors;
 
-    public bool Any => _errors.Count > 0;
+    public bool Any => _errors is { Count: > 0 };
 
     public FieldErrors Add(string field, string message)
     {
+        _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!_errors.TryGetValue(field, out var list))
         {
             _errors[field] = list = [];
@@ -63,7 +65,7 @@ public sealed class FieldErrors
     }
 
     public IReadOnlyDictionary<string, string[]> ToDictionary() =>
-        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        _errors?.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal) ?? new Dictionary<string, string[]>(StringComparer.Ordinal);
 
     public Result<T> ToResult<T>() => Result<T>.Invalid(ToDictionary());
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Rapport.Common;
@@ -6,6 +7,9 @@ namespace Rapport.Common;
 public static class TextRules
 {
     public const int SourceMaxLength = 50;
+
+    private static readonly SearchValues<char> ControlsButLineBreaksAndTabs = SearchValues.Create(
+        [.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))]);
 
     /// <summary>A one-line value (name, subject, SKU): no control characters such as tabs or line breaks.</summary>
     public static void SingleLine(FieldErrors errors, string field, string? value, int maxLength)
@@ -16,7 +20,7 @@ public static class TextRules
         }
 
         Validate.MaxLength(errors, field, value, maxLength);
-        if (value.Any(char.IsControl))
+        if (Validate.HasControl(value))
         {
             errors.Add(field, "Must be a single line without control characters.");
         }
@@ -31,7 +35,7 @@ public static class TextRules
         }
 
         Validate.MaxLength(errors, field, value, maxLength);
-        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        if (value.AsSpan().ContainsAny(ControlsButLineBreaksAndTabs))
         {
             errors.Add(field, "Must not contain control characters other than line breaks and tabs.");
         }

@@ -28,9 +28,13 @@ public static partial class Validate
         }
     }
 
+    /// <summary>Whether the text has a control character (as <see cref="char.IsControl(char)"/>: U+0000–U+001F, U+007F–U+009F).</summary>
+    public static bool HasControl(ReadOnlySpan<char> value) =>
+        value.ContainsAnyInRange('\u0000', '\u001F') || value.ContainsAnyInRange('\u007F', '\u009F');
+
     public static bool IsEmail(string value)
     {
-        if (value.Length > 254 || value.Contains(' ', StringComparison.Ordinal) || value.Count(c => c == '@') != 1)
+        if (value.Length > 254 || value.Contains(' ', StringComparison.Ordinal) || value.AsSpan().Count('@') != 1)
         {
             return false;
         }

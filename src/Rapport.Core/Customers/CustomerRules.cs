@@ -27,7 +27,7 @@ public static partial class CustomerRules
         }
 
         Validate.MaxLength(errors, field, clean, max);
-        if (clean.Any(char.IsControl))
+        if (Validate.HasControl(clean))
         {
             errors.Add(field, "Must not contain control characters such as line breaks or tabs.");
         }
@@ -106,7 +106,7 @@ public static partial class CustomerRules
                 continue;
             }
 
-            if (tag.Any(char.IsControl))
+            if (Validate.HasControl(tag))
             {
                 errors.Add(field, "Must not contain control characters.");
                 continue;

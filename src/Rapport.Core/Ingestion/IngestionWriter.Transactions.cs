@@ -27,7 +27,7 @@ public sealed partial class IngestionWriter
         ("message_id", ColumnType.Text), ("kind", ColumnType.Text), ("entity_id", ColumnType.Long), ("created_at", ColumnType.Instant));
 
     /// <summary>The customer an item refers to, validated: matched by external id, else email; created from these values when unknown.</summary>
-    internal sealed record RefDraft(string? ExternalId, string? EmailNormalized, CustomerRecord Values);
+    internal sealed record RefDraft(string? ExternalId, string? EmailNormalized, string? Email, string? FirstName, string? LastName);
 
     internal sealed class LineDraft
     {
@@ -451,7 +451,7 @@ public sealed partial class IngestionWriter
 
             for (var i = 0; i < item.Lines.Count; i++)
             {
-                lines.Add(LineOf(e, $"lines[{i}]", item.Lines[i], i + 1));
+                lines.Add(LineOf(e, i, item.Lines[i]));
             }
         }
 
@@ -467,30 +467,46 @@ public sealed partial class IngestionWriter
             : null;
     }
 
-    /// <summary>The checks of RecordTransaction's lines, for a line that names its product by SKU or describes itself.</summary>
-    private static LineDraft LineOf(FieldErrors e, string prefix, IncomingLine? line, int number)
+    /// <summary>
+    /// The checks of RecordTransaction's lines, for a line that names its product by SKU or describes itself; errors go
+    /// to <paramref name="e"/> under <c>lines[index].field</c> (names made only when there is an error).
+    /// </summary>
+    private static LineDraft LineOf(FieldErrors e, int index, IncomingLine? line)
     {
+        var number = index + 1;
         if (line is null)
         {
-            e.Add(prefix, "Must be a line object, not null.");
+            e.Add($"lines[{index}]", "Must be a line object, not null.");
             return new LineDraft { Number = number };
         }
 
+        var le = new FieldErrors();
         var sku = Validate.Clean(line.Sku);
-        TextRules.SingleLine(e, $"{prefix}.sku", sku, TransactionLineRequest.SkuMaxLength);
+        TextRules.SingleLine(le, "sku", sku, TransactionLineRequest.SkuMaxLength);
         var description = Validate.Clean(line.Description);
-        TextRules.SingleLine(e, $"{prefix}.description", description, TransactionLineRequest.DescriptionMaxLength);
+        TextRules.SingleLine(le, "description", description, TransactionLineRequest.DescriptionMaxLength);
         if (sku is null && description is null)
         {
-            e.Add($"{prefix}.sku", "A line needs a sku or a description.");
+            le.Add("sku", "A line needs a sku or a description.");
         }
 
-        Money.PositiveQuantity(e, $"{prefix}.quantity", line.Quantity);
-        Money.NonNegativeAmount(e, $"{prefix}.unitPrice", line.UnitPrice);
+        Money.PositiveQuantity(le, "quantity", line.Quantity);
+        Money.NonNegativeAmount(le, "unitPrice", line.UnitPrice);
         var amount = Money.LineAmount(line.Quantity, line.UnitPrice);
         if (amount > Money.MaxAmount)
         {
-            e.Add($"{prefix}.unitPrice", $"Quantity × unit price must be at most {Money.MaxAmount:0}.");
+            le.Add("unitPrice", $"Quantity × unit price must be at most {Money.MaxAmount:0}.");
+        }
+
+        if (le.Any)
+        {
+            foreach (var (field, messages) in le.ToDictionary())
+            {
+                foreach (var message in messages)
+                {
+                    e.Add($"lines[{index}].{field}", message);
+                }
+            }
         }
 
         return new LineDraft { Number = number, Sku = sku, Description = description, Quantity = line.Quantity, UnitPrice = line.UnitPrice, Amount = amount };
@@ -507,33 +523,29 @@ public sealed partial class IngestionWriter
         }
 
         var externalId = CustomerRules.Text(e, "externalId", reference.ExternalId, CustomerLimits.ExternalId);
-        var values = new CustomerRecord
-        {
-            Email = CustomerRules.Email(e, reference.Email),
-            FirstName = CustomerRules.Text(e, "firstName", reference.FirstName, CustomerLimits.FirstName),
-            LastName = CustomerRules.Text(e, "lastName", reference.LastName, CustomerLimits.LastName),
-        };
-        if (externalId is null && values.Email is null)
+        var email = CustomerRules.Email(e, reference.Email);
+        var firstName = CustomerRules.Text(e, "firstName", reference.FirstName, CustomerLimits.FirstName);
+        var lastName = CustomerRules.Text(e, "lastName", reference.LastName, CustomerLimits.LastName);
+        if (externalId is null && email is null)
         {
             e.Add("externalId", "A customer_external_id or a customer_email is required.");
         }
 
         reason = e.Any ? IngestReasons.From(e, "customer_") : null;
-        return reason is null ? new RefDraft(externalId, Validate.NormalizeEmail(values.Email), values) : null;
+        return reason is null ? new RefDraft(externalId, Validate.NormalizeEmail(email), email, firstName, lastName) : null;
     }
 
     /// <summary>Creates the customer a reference names (accepted items only); it needs a name or an email like any customer.</summary>
     private static bool CreateFromRef(CustomerBook book, RefDraft reference, out CustomerRecord customer, out string reason)
     {
-        var v = reference.Values;
-        if (v.FirstName is null && v.LastName is null && v.Email is null)
+        if (reference.FirstName is null && reference.LastName is null && reference.Email is null)
         {
             customer = null!;
             reason = "customer_email: " + IngestReasons.Message(CustomerRules.NameOrEmailRequired) + " (to create the customer)";
             return false;
         }
 
-        customer = book.Create(v);
+        customer = book.Create(new CustomerRecord { Email = reference.Email, FirstName = reference.FirstName, LastName = reference.LastName });
         book.Remember(customer, reference.ExternalId, reference.EmailNormalized);
         reason = "";
         return true;

@@ -304,11 +304,30 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
         public void BindDouble(int index, double? value) =>
             Check(value is { } v ? NativeMethods.sqlite3_bind_double(_handle, index, v) : NativeMethods.sqlite3_bind_null(_handle, index));
 
-        public void BindText(int index, string? value) =>
-            Check(value is null ? NativeMethods.sqlite3_bind_null(_handle, index) : BindText16(index, value));
+        public void BindText(int index, string? value)
+        {
+            if (value is null)
+            {
+                Check(NativeMethods.sqlite3_bind_null(_handle, index));
+            }
+            else if (value.Length <= ShortText)
+            {
+                // Short text (nearly all of it) as UTF-8, the database's encoding, so that SQLite stores it as given.
+                Span<byte> utf8 = stackalloc byte[ShortText * 3];
+                BindUtf8(index, utf8[..System.Text.Encoding.UTF8.GetBytes(value, utf8)]);
+            }
+            else
+            {
+                Check(NativeMethods.sqlite3_bind_text16(_handle, index, in MemoryMarshal.GetReference(MemoryMarshal.AsBytes(value.AsSpan())),
+                    value.Length * sizeof(char), NativeMethods.Transient));
+            }
+        }
 
-        private int BindText16(int index, ReadOnlySpan<char> text) =>
-            NativeMethods.sqlite3_bind_text16(_handle, index, in MemoryMarshal.GetReference(MemoryMarshal.AsBytes(text)), text.Length * sizeof(char), NativeMethods.Transient);
+        /// <summary>Text of at most this many UTF-16 units is encoded on the stack (3 bytes of UTF-8 at most per unit).</summary>
+        private const int ShortText = 256;
+
+        private void BindUtf8(int index, ReadOnlySpan<byte> utf8) =>
+            Check(NativeMethods.sqlite3_bind_text(_handle, index, in MemoryMarshal.GetReference(utf8), utf8.Length, NativeMethods.Transient));
 
         /// <summary>SqliteFormats.Instant without a format string to parse per value: yyyy-MM-ddTHH:mm:ss.fffffffZ.</summary>
         public void BindInstant(int index, DateTimeOffset? value)
@@ -319,23 +338,23 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
                 return;
             }
 
-            Span<char> text = stackalloc char[28];
+            Span<byte> text = stackalloc byte[28];
             var utc = instant.UtcDateTime;
             Digits(text[..4], utc.Year);
-            text[4] = '-';
+            text[4] = (byte)'-';
             Digits(text.Slice(5, 2), utc.Month);
-            text[7] = '-';
+            text[7] = (byte)'-';
             Digits(text.Slice(8, 2), utc.Day);
-            text[10] = 'T';
+            text[10] = (byte)'T';
             Digits(text.Slice(11, 2), utc.Hour);
-            text[13] = ':';
+            text[13] = (byte)':';
             Digits(text.Slice(14, 2), utc.Minute);
-            text[16] = ':';
+            text[16] = (byte)':';
             Digits(text.Slice(17, 2), utc.Second);
-            text[19] = '.';
+            text[19] = (byte)'.';
             Digits(text.Slice(20, 7), (int)(utc.Ticks % TimeSpan.TicksPerSecond));
-            text[27] = 'Z';
-            Check(BindText16(index, text));
+            text[27] = (byte)'Z';
+            BindUtf8(index, text);
         }
 
         /// <summary>A key or an extra parameter, by its CLR type (as <see cref="ToDb"/> converts it).</summary>
@@ -356,11 +375,11 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
             }
         }
 
-        private static void Digits(Span<char> target, int value)
+        private static void Digits(Span<byte> target, int value)
         {
             for (var i = target.Length - 1; i >= 0; i--)
             {
-                target[i] = (char)('0' + (value % 10));
+                target[i] = (byte)('0' + (value % 10));
                 value /= 10;
             }
         }
@@ -478,6 +497,9 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
 
         [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int sqlite3_bind_null(nint statement, int index);
+
+        [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_bind_text(nint statement, int index, in byte utf8, int bytes, nint destructor);
 
         [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int sqlite3_bind_text16(nint statement, int index, in byte utf16, int bytes, nint destructor);

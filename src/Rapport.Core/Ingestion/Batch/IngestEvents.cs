@@ -120,7 +120,7 @@ public sealed class IngestEvents(RapportDatabase database, BatchWriteGate gate, 
             return $"messageId: must be at most {BatchRules.MaxMessageIdLength} characters (got {e.MessageId.Length}).";
         }
 
-        if (e.MessageId.Any(char.IsControl))
+        if (Validate.HasControl(e.MessageId))
         {
             return "messageId: must not contain control characters.";
         }
