@@ -32,7 +32,7 @@ public sealed partial class ImportProcessor(
     TimeProvider clock,
     ILogger<ImportProcessor> logger)
 {
-    public const int DefaultBatchSize = 100_000;
+    public const int DefaultBatchSize = 200_000;
     public const int DefaultChunkSize = 5000;
 
     /// <summary>Rows per transaction; an order is never split, so a batch may hold a few more.</summary>
@@ -88,6 +88,8 @@ public sealed partial class ImportProcessor(
             // batch to the next), then given back at the end so that the pooled connection does not keep 128 MiB.
             await using var connection = await database.OpenConnectionAsync(ct);
             var pageCache = await SqliteIngestStore.RaisePageCacheAsync(connection, ct);
+            // SQLite: the WAL is copied into the database by a second connection while the next batch is written.
+            await using var checkpoints = await WalCheckpointer.StartAsync(database, connection, ct);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             var reading = Task.Run(() => ReadChunksAsync(state.Kind, source, chunks.Writer, stop.Token), CancellationToken.None);
@@ -114,6 +116,7 @@ public sealed partial class ImportProcessor(
                             return await FinalStatusAsync(importId, ct);
                         }
 
+                        checkpoints.Committed();
                         progress?.Report(state.Progress(elapsed.Elapsed));
                     }
                 }
