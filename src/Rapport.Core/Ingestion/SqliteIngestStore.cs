@@ -212,7 +212,10 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
         return Task.FromResult(missing);
     }
 
-    protected override object? ToDb(object? value) => value switch
+    protected override object? ToDb(object? value) => Stored(value);
+
+    /// <summary>A CLR value as EF stores it on SQLite: instants as ISO text, money as REAL, dates as yyyy-MM-dd, booleans as 1/0.</summary>
+    private static object? Stored(object? value) => value switch
     {
         null => null,
         DateTimeOffset instant => SqliteFormats.Instant(instant),
@@ -232,8 +235,7 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
         protected override void SetText(int column, string? value) => statement.BindText(column + 1, value);
         protected override void SetDecimal(int column, decimal? value) => statement.BindDouble(column + 1, value is { } v ? (double)v : null);
         protected override void SetInstant(int column, DateTimeOffset? value) => statement.BindInstant(column + 1, value);
-        protected override void SetDate(int column, DateOnly? value) =>
-            statement.BindText(column + 1, value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        protected override void SetDate(int column, DateOnly? value) => statement.Bind(column + 1, value);
         protected override void SetBool(int column, bool? value) => statement.BindLong(column + 1, value is { } v ? (v ? 1 : 0) : null);
     }
 
@@ -357,21 +359,17 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
             BindUtf8(index, text);
         }
 
-        /// <summary>A key or an extra parameter, by its CLR type (as <see cref="ToDb"/> converts it).</summary>
+        /// <summary>A key, an extra parameter or a date, converted as EF stores it (<see cref="Stored"/>).</summary>
         public void Bind(int index, object? value)
         {
-            switch (value)
+            switch (Stored(value))
             {
                 case null: Check(raw.sqlite3_bind_null(_statement, index)); break;
                 case string v: BindText(index, v); break;
                 case long v: BindLong(index, v); break;
                 case int v: BindLong(index, v); break;
-                case decimal v: BindDouble(index, (double)v); break;
                 case double v: BindDouble(index, v); break;
-                case DateTimeOffset v: BindInstant(index, v); break;
-                case DateOnly v: BindText(index, v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-                case bool v: BindLong(index, v ? 1 : 0); break;
-                default: throw new ArgumentException($"Parameter {index} has a value of unsupported type {value.GetType().Name}.", nameof(value));
+                default: throw new ArgumentException($"Parameter {index} has a value of unsupported type {value!.GetType().Name}.", nameof(value));
             }
         }
 
