@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Numerics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Rapport.Data;
 using Rapport.Ingestion;
 
@@ -99,6 +101,7 @@ public sealed partial class ImportProcessor(
                 ? new KnownRecords()
                 : null;
             Batch? batch = null;
+            var chunkNumber = 0;
             try
             {
                 // The reader's failure (a broken file) ends this loop with its exception; the open batch is then rolled back.
@@ -106,6 +109,13 @@ public sealed partial class ImportProcessor(
                 {
                     batch ??= await Batch.BeginAsync(connection, chunk.Units[0].Rows[0].Line, deferMetrics: !state.DryRun, known, ct);
                     await WriteChunkAsync(state, options, batch, chunk, ct);
+                    // PostgreSQL: the statistics of the tables the import grows are brought up to date after chunks 1,
+                    // 2, 4, 8.. (a few ANALYZE rounds in all; see PostgresIngestStore.AnalyzeLookupColumnsAsync).
+                    if (database.Provider == DatabaseProvider.Postgres && !state.DryRun && BitOperations.IsPow2(++chunkNumber))
+                    {
+                        await PostgresIngestStore.AnalyzeLookupColumnsAsync((NpgsqlConnection)connection, (NpgsqlTransaction)batch.Transaction, ct);
+                    }
+
                     if (batch.Rows >= BatchSize || batch.Age >= BatchTime)
                     {
                         var committed = await CommitAsync(state, options, batch, ++batchNumber, ct);
