@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Rapport.Analytics;
 using Rapport.Companies;
 using Rapport.Customers;
 using Rapport.Duplicates;
@@ -37,6 +38,8 @@ public sealed class RapportDbContext(DbContextOptions<RapportDbContext> options)
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<AnalyticsRun> AnalyticsRuns => Set<AnalyticsRun>();
+    public DbSet<KpiTarget> KpiTargets => Set<KpiTarget>();
 
     public bool IsPostgres => Database.IsNpgsql();
 

@@ -104,6 +104,7 @@ internal sealed class CustomerMetricsConfiguration : IEntityTypeConfiguration<Cu
         b.HasOne<Customer>().WithOne().HasForeignKey<CustomerMetrics>(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => x.LastPurchaseAt);
         b.HasIndex(x => x.Revenue);
+        b.Property(x => x.RfmSegment).HasMaxLength(32);
     }
 }
 
