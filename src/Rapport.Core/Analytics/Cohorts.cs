@@ -215,16 +215,20 @@ public sealed class CohortBuilder
             _scratch = new int[Math.Max(purchases.Length, _scratch.Length * 2)];
         }
 
-        // Periods relative to the first of the analysis: negative ones are history.
+        // Checked before anything is counted, so a refused call leaves the builder as it was.
         var customer = purchases[0].CustomerId;
-        var count = 0;
         foreach (var purchase in purchases)
         {
             if (purchase.CustomerId != customer)
             {
                 throw new ArgumentException($"Purchases of customers {customer} and {purchase.CustomerId} were added as one customer.", nameof(purchases));
             }
+        }
 
+        // Periods relative to the first of the analysis: negative ones are history.
+        var count = 0;
+        foreach (var purchase in purchases)
+        {
             var period = purchase.Month.Index / _periodMonths - _firstPeriod;
             if (period >= _periods)
             {

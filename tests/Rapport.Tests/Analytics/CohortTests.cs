@@ -125,7 +125,8 @@ public sealed class CohortTests
         }
 
         builder.Build().Should().BeEquivalentTo(Cohorts.Analyse(History, M(2025, 1), M(2025, 4)));
-        FluentActions.Invoking(() => builder.AddCustomer([History[0], History[3]])).Should().Throw<ArgumentException>().WithMessage("*1 and 2*");
+        FluentActions.Invoking(() => builder.AddCustomer([History[1], History[3]])).Should().Throw<ArgumentException>().WithMessage("*1 and 2*");
+        builder.Build().Should().BeEquivalentTo(Cohorts.Analyse(History, M(2025, 1), M(2025, 4)), "a refused customer changes nothing");
         FluentActions.Invoking(() => new CohortBuilder(M(2025, 1), M(2025, 4), 5)).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => new CohortBuilder(M(2025, 4), M(2025, 1))).Should().Throw<ArgumentException>();
         FluentActions.Invoking(() => new CohortBuilder(M(1900, 1), M(2025, 1))).Should().Throw<ArgumentException>().WithMessage("*1501 periods*");
