@@ -3,5 +3,6 @@ using Rapport.Bench;
 // Scenarios with their own options, by name; BenchApp runs the rest.
 if (args is ["import", .. var importArgs]) { return await ImportScenario.RunAsync(importArgs); }
 if (args is ["ingest", .. var ingestArgs]) { return await IngestScenario.RunAsync(ingestArgs); }
+if (args is ["analytics", .. var analyticsArgs]) { return AnalyticsScenario.Run(analyticsArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);
