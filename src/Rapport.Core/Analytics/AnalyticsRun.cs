@@ -12,6 +12,8 @@ public enum AnalyticsTrigger
 
 public enum AnalyticsRunStatus
 {
+    /// <summary>Asked for and waiting for the worker (at most one run waits at a time).</summary>
+    Queued,
     Running,
     Succeeded,
     Failed,
@@ -27,6 +29,7 @@ public sealed class AnalyticsRun
     public long Id { get; set; }
     public AnalyticsTrigger Trigger { get; set; }
     public AnalyticsRunStatus Status { get; set; }
+    /// <summary>When the run was asked for, then when it started.</summary>
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>Customers with at least one purchase.</summary>
@@ -41,7 +44,7 @@ public sealed class AnalyticsRun
 }
 
 /// <summary>A target set for a KPI: the value it should reach (in the KPI's unit), whichever way is better for it.</summary>
-public sealed class KpiTarget
+public sealed class KpiTargetSetting
 {
     public long Id { get; set; }
     /// <summary>The KPI's key, e.g. <c>retention_rate</c>.</summary>

@@ -15,4 +15,7 @@ public static class DbValues
         db.Database.IsNpgsql() ? value.ToUniversalTime() : SqliteFormats.Instant(value);
 
     public static object Money(RapportDatabase database, decimal value) => database.IsPostgres ? value : (double)value;
+
+    /// <summary>Money or SQL NULL.</summary>
+    public static object Money(DbContext db, decimal? value) => value is not { } v ? DBNull.Value : db.Database.IsNpgsql() ? v : (double)v;
 }

@@ -39,7 +39,7 @@ public sealed class RapportDbContext(DbContextOptions<RapportDbContext> options)
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<AnalyticsRun> AnalyticsRuns => Set<AnalyticsRun>();
-    public DbSet<KpiTarget> KpiTargets => Set<KpiTarget>();
+    public DbSet<KpiTargetSetting> KpiTargets => Set<KpiTargetSetting>();
 
     public bool IsPostgres => Database.IsNpgsql();
 

@@ -20,6 +20,8 @@ internal enum ColumnType
     Date,
     /// <summary><c>bool</c>: boolean / INTEGER 0 or 1.</summary>
     Bool,
+    /// <summary><c>double</c>: double precision / REAL.</summary>
+    Double,
 }
 
 /// <summary>What one call adds to a customer's metrics: new purchases (revenue in the reporting currency only) and interactions.</summary>
@@ -246,6 +248,12 @@ internal abstract class RowValues(TableSpec table)
         return this;
     }
 
+    public RowValues Double(double? value)
+    {
+        SetDouble(Next(ColumnType.Double), value);
+        return this;
+    }
+
     /// <summary>A whole row of CLR values (long, int, string, decimal, DateTimeOffset, DateOnly, bool or null), by column type.</summary>
     public void Values(object?[] row)
     {
@@ -266,6 +274,7 @@ internal abstract class RowValues(TableSpec table)
                 ColumnType.Instant => Instant((DateTimeOffset?)value),
                 ColumnType.Date => Date((DateOnly?)value),
                 ColumnType.Bool => Bool((bool?)value),
+                ColumnType.Double => Double(value is null ? null : Convert.ToDouble(value, CultureInfo.InvariantCulture)),
                 _ => throw new InvalidOperationException($"Unknown column type {table.Columns[i].Type}."),
             };
         }
@@ -303,4 +312,5 @@ internal abstract class RowValues(TableSpec table)
     protected abstract void SetInstant(int column, DateTimeOffset? value);
     protected abstract void SetDate(int column, DateOnly? value);
     protected abstract void SetBool(int column, bool? value);
+    protected abstract void SetDouble(int column, double? value);
 }

@@ -200,6 +200,7 @@ internal sealed class PostgresIngestStore(IngestionContext context) : IngestStor
                 ColumnType.Instant => new DateTimeOffset?[rows],
                 ColumnType.Date => new DateOnly?[rows],
                 ColumnType.Bool => new bool?[rows],
+                ColumnType.Double => new double?[rows],
                 _ => throw new ArgumentOutOfRangeException(nameof(table), c.Type, "Unknown column type."),
             }))];
 
@@ -214,6 +215,7 @@ internal sealed class PostgresIngestStore(IngestionContext context) : IngestStor
             ColumnType.Instant => NpgsqlDbType.TimestampTz,
             ColumnType.Date => NpgsqlDbType.Date,
             ColumnType.Bool => NpgsqlDbType.Boolean,
+            ColumnType.Double => NpgsqlDbType.Double,
             _ => throw new InvalidOperationException($"Unknown column type {Table.Columns[column].Type}."),
         })
         {
@@ -227,6 +229,7 @@ internal sealed class PostgresIngestStore(IngestionContext context) : IngestStor
         protected override void SetInstant(int column, DateTimeOffset? value) => ((DateTimeOffset?[])_columns[column])[Row] = value?.ToUniversalTime();
         protected override void SetDate(int column, DateOnly? value) => ((DateOnly?[])_columns[column])[Row] = value;
         protected override void SetBool(int column, bool? value) => ((bool?[])_columns[column])[Row] = value;
+        protected override void SetDouble(int column, double? value) => ((double?[])_columns[column])[Row] = value;
     }
 
     /// <summary>One row's values written straight to a binary COPY, each with its column's PostgreSQL type.</summary>
@@ -239,6 +242,7 @@ internal sealed class PostgresIngestStore(IngestionContext context) : IngestStor
         protected override void SetInstant(int column, DateTimeOffset? value) => Write(value?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         protected override void SetDate(int column, DateOnly? value) => Write(value, NpgsqlDbType.Date);
         protected override void SetBool(int column, bool? value) => Write(value, NpgsqlDbType.Boolean);
+        protected override void SetDouble(int column, double? value) => Write(value, NpgsqlDbType.Double);
 
         private void Write<TValue>(TValue? value, NpgsqlDbType type) where TValue : struct
         {

@@ -237,6 +237,7 @@ internal sealed class SqliteIngestStore(IngestionContext context) : IngestStore(
         protected override void SetInstant(int column, DateTimeOffset? value) => statement.BindInstant(column + 1, value);
         protected override void SetDate(int column, DateOnly? value) => statement.Bind(column + 1, value);
         protected override void SetBool(int column, bool? value) => statement.BindLong(column + 1, value is { } v ? (v ? 1 : 0) : null);
+        protected override void SetDouble(int column, double? value) => statement.BindDouble(column + 1, value);
     }
 
     /// <summary>

@@ -17,9 +17,9 @@ internal sealed class AnalyticsRunConfiguration : IEntityTypeConfiguration<Analy
     }
 }
 
-internal sealed class KpiTargetConfiguration : IEntityTypeConfiguration<KpiTarget>
+internal sealed class KpiTargetConfiguration : IEntityTypeConfiguration<KpiTargetSetting>
 {
-    public void Configure(EntityTypeBuilder<KpiTarget> b)
+    public void Configure(EntityTypeBuilder<KpiTargetSetting> b)
     {
         b.ToTable("kpi_targets");
         b.Property(x => x.Kpi).HasMaxLength(64);
