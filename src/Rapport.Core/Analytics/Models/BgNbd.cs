@@ -147,22 +147,24 @@ public sealed record BgNbdModel : IPurchaseModel
         var bx = B + x;
         double Expected(double p) => p <= 0 ? shape * k : -Expm1(-shape * Log1p(p * k)) / p;
 
+        // The Beta normalisation goes into the exponent: for large a and b the halves' constants and integrals
+        // would overflow and underflow separately.
         var logBeta = LogBeta(A, bx);
+        var logLeft = (-A * Math.Log(2)) - Math.Log(A) - logBeta;
+        var logRight = (-bx * Math.Log(2)) - Math.Log(bx) - logBeta;
         Span<double> left = stackalloc double[1];
         Span<double> right = stackalloc double[1];
         AdaptiveQuadrature.Integrate((u, v) =>
         {
             var p = 0.5 * Math.Exp(Math.Log(u) / A);
-            v[0] = Expected(p) * Math.Exp((bx - 1) * Log1p(-p));
+            v[0] = Math.Exp(Math.Log(Expected(p)) + ((bx - 1) * Log1p(-p)) + logLeft);
         }, 0, 1, left);
         AdaptiveQuadrature.Integrate((w, v) =>
         {
             var oneMinusP = 0.5 * Math.Exp(Math.Log(w) / bx);
-            var p = 1 - oneMinusP;
-            v[0] = Expected(p) * Math.Exp((A - 1) * Math.Log(p));
+            v[0] = Math.Exp(Math.Log(Expected(1 - oneMinusP)) + ((A - 1) * Log1p(-oneMinusP)) + logRight);
         }, 0, 1, right);
-        return (left[0] * Math.Exp((-A * Math.Log(2)) - Math.Log(A) - logBeta)) +
-               (right[0] * Math.Exp((-bx * Math.Log(2)) - Math.Log(bx) - logBeta));
+        return left[0] + right[0];
     }
 
     private static double Logistic(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
