@@ -6,7 +6,7 @@ namespace Rapport.Analytics.Models;
 internal readonly record struct LogHypergeometric(double Log, double DA, double DB, double DZ);
 
 /// <summary>
-/// F(z) = ₂F₁(a, b; a + 1; z) for a &gt; 0, b &gt; 0, 0 ≤ z &lt; 1 (the only hypergeometric function of the Pareto/NBD
+/// F(z) = ₂F₁(a, b; a + 1; z) for a &gt; 0, 0 &lt; b &lt; a + 1, 0 ≤ z &lt; 1 (the only hypergeometric function of the Pareto/NBD
 /// likelihood), in logs and with its derivatives. It is an incomplete beta function in disguise:
 /// F(z) = a z^−a J(z), J(z) = ∫₀ᶻ u^(a−1) (1 − u)^−b du.
 /// </summary>

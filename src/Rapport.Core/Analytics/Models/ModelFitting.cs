@@ -130,14 +130,15 @@ internal static class ModelFitting
         string[] names,
         double[] lower,
         double[] upper,
-        CancellationToken ct)
+        CancellationToken ct,
+        BoundedBfgs.Options? options = null)
     {
         var logLower = lower.Select(v => Math.Log(v)).ToArray();
         var logUpper = upper.Select(v => Math.Log(v)).ToArray();
         BoundedBfgs.Result? best = null;
         foreach (var start in starts)
         {
-            var result = BoundedBfgs.Minimize(negativeMeanLogLikelihood, [.. start.Select(v => Math.Log(v))], logLower, logUpper, new BoundedBfgs.Options(), ct);
+            var result = BoundedBfgs.Minimize(negativeMeanLogLikelihood, [.. start.Select(v => Math.Log(v))], logLower, logUpper, options ?? new BoundedBfgs.Options(), ct);
             if (best is null || !double.IsFinite(best.Value) || (double.IsFinite(result.Value) && result.Value < best.Value - 1e-12) ||
                 (result.Converged && !best.Converged && result.Value <= best.Value + 1e-9))
             {
