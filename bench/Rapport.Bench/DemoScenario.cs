@@ -1,3 +1,4 @@
+using Rapport.Analytics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -122,6 +123,7 @@ internal sealed class DemoScenario(DemoScenarioOptions options)
         {
             s.AddIdentityFeature();
             s.AddCustomerMetrics();
+            s.AddAnalytics();
             s.AddDemo();
         });
 

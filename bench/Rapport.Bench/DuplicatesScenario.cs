@@ -1,3 +1,4 @@
+using Rapport.Analytics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -245,6 +246,7 @@ internal static class DuplicatesScenario
         {
             s.AddIdentityFeature();
             s.AddCustomerMetrics();
+            s.AddAnalytics();
             s.AddDemo();
             s.AddDuplicates();
             s.AddDataQuality();

@@ -1,3 +1,4 @@
+using Rapport.Analytics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -265,6 +266,7 @@ internal static class ImportScenario
         BenchServices.Build(database, (s, configuration) =>
         {
             s.AddCustomerMetrics();
+            s.AddAnalytics();
             s.AddSingleton(WebhookOptions.From(configuration));
             s.AddSingleton<WebhookOutbox>();
             s.AddIngestion();

@@ -1,3 +1,4 @@
+using Rapport.Analytics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -181,6 +182,7 @@ internal sealed class IngestScenario(IngestScenario.Options options)
         BenchServices.Build(database, (s, configuration) =>
         {
             s.AddCustomerMetrics();
+            s.AddAnalytics();
             s.AddSingleton(WebhookOptions.From(configuration));
             s.AddSingleton<WebhookOutbox>();
             s.AddIngestion();

@@ -1,3 +1,4 @@
+using Rapport.Analytics;
 using Rapport.Companies;
 using Rapport.Customers;
 using Rapport.Dashboard;
@@ -25,6 +26,7 @@ public static class Features
         services.AddIdentityFeature();
         services.AddDemo();
         services.AddCustomerMetrics();
+        services.AddAnalytics();
         services.AddCustomers();
         services.AddDashboard();
         services.AddUserAdministration();

@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Rapport.Analytics;
 using Rapport.Data;
 using Rapport.Ingestion;
 
@@ -31,6 +32,7 @@ public sealed partial class ImportProcessor(
     RapportDatabase database,
     IngestionWriter writer,
     ImportSources sources,
+    RequestAnalytics analytics,
     TimeProvider clock,
     ILogger<ImportProcessor> logger)
 {
@@ -155,6 +157,12 @@ public sealed partial class ImportProcessor(
             }
 
             var finished = await FinishAsync(importId, ImportStatus.Completed, null, ct);
+            if (finished && !state.DryRun && state.Created + state.Updated + state.Merged > 0)
+            {
+                // The analytics recompute runs after imports (in the web host's worker; one queued run for many imports).
+                await analytics.RequestAsync(AnalyticsTrigger.Import, ct);
+            }
+
             progress?.Report(state.Progress(elapsed.Elapsed));
             LogFinished(importId, state.RowsRead, elapsed.ElapsedMilliseconds, (long)_writeTime.TotalMilliseconds);
             return finished ? ImportStatus.Completed : await FinalStatusAsync(importId, ct);

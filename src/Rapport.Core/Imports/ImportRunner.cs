@@ -3,41 +3,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Rapport.Common;
 using Rapport.Data;
 
 namespace Rapport.Imports;
 
 /// <summary>Wakes the runner when an import is queued, so it starts at once instead of at the next poll.</summary>
-public sealed class ImportSignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: one wake-up is enough.
-        }
-    }
-
-    public void Dispose() => _signal.Dispose();
-
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        try
-        {
-            await _signal.WaitAsync(timeout, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-}
+public sealed class ImportSignal : WorkSignal;
 
 /// <summary>
 /// Runs queued imports one at a time in the web host, and takes over running imports whose heartbeat is older than

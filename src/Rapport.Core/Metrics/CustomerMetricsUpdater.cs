@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using Rapport.Analytics;
 using Rapport.Data;
 
 namespace Rapport.Metrics;
@@ -12,7 +13,7 @@ namespace Rapport.Metrics;
 /// interactions, inside the same database transaction) or of every customer (after bulk loads).
 /// One upsert statement, identical on SQLite and PostgreSQL; nothing is read back into memory.
 /// </summary>
-public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration configuration, TimeProvider clock)
+public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration configuration, TimeProvider clock, CustomerAnalyticsUpdater analytics)
 {
     private const string Columns = "customer_id, first_purchase_at, last_purchase_at, purchase_count, revenue, interaction_count, last_interaction_at, updated_at";
 
@@ -52,6 +53,8 @@ public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration c
             """,
             [customerId, ReportingCurrency, now],
             ct);
+        // The customer's RFM scores and predictions follow at once, with the models of the latest analytics run.
+        await analytics.UpdateAsync(customerId, ct);
     }
 
     /// <summary>

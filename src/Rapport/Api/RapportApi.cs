@@ -64,6 +64,7 @@ public static class RapportApi
         api.MapDataQualityEndpoints();
         api.MapImportEndpoints();
         api.MapExportEndpoints();
+        api.MapAnalyticsEndpoints();
         return app;
     }
 }

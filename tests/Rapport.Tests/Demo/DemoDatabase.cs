@@ -1,3 +1,4 @@
+using Rapport.Analytics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -54,6 +55,7 @@ public sealed class DemoDatabase : IAsyncDisposable
         services.AddRapportData(configuration);
         services.AddIdentityFeature();
         services.AddCustomerMetrics();
+        services.AddAnalytics();
         services.AddDemo();
         return new DemoDatabase(database, services.BuildServiceProvider()) { Clock = clock };
     }

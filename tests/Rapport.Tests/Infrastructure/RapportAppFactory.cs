@@ -41,6 +41,8 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("Rapport:Database:Provider", Database.ProviderName);
         builder.UseSetting("Rapport:Database:ConnectionString", Database.ConnectionString);
+        // Tests run analytics when they mean to (RecomputeAnalytics, AnalyticsWorker.RunNextAsync), not in the background.
+        builder.UseSetting("Rapport:Analytics:Background", "false");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
@@ -78,6 +80,13 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         using var scope = Services.CreateScope();
         return action(scope.ServiceProvider).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs code against the app's services in its own scope, asynchronously.</summary>
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
     }
 
     public async Task<T> WithDbAsync<T>(Func<RapportDbContext, Task<T>> action)

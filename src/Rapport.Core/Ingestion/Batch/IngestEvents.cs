@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Rapport.Analytics;
 using Rapport.Common;
 using Rapport.Data;
 
@@ -13,7 +14,8 @@ public sealed record IngestEventsRequest(string? Source, IReadOnlyList<BatchItem
 /// customer); one whose message id was stored before, or appears earlier in the same request, is a duplicate and is
 /// not written again.
 /// </summary>
-public sealed class IngestEvents(RapportDatabase database, BatchWriteGate gate, IngestionWriter writer, TimeProvider clock, ILogger<IngestEvents> logger)
+public sealed class IngestEvents(RapportDatabase database, BatchWriteGate gate, IngestionWriter writer, RequestAnalytics analytics, TimeProvider clock,
+    ILogger<IngestEvents> logger)
 {
     public async Task<Result<EventBatchReport>> HandleAsync(IngestEventsRequest request, CancellationToken ct)
     {
@@ -104,6 +106,12 @@ public sealed class IngestEvents(RapportDatabase database, BatchWriteGate gate, 
             items);
         logger.LogInformation("Event batch for source {Source}: {Received} received, {Stored} stored, {Duplicate} duplicate, {Rejected} rejected",
             source, report.Received, report.Stored, report.Duplicate, report.Rejected);
+        if (report.Stored > 0)
+        {
+            // Ingested customers' analytics follow with the next import-triggered recompute (at most one per few minutes).
+            await analytics.RequestAsync(AnalyticsTrigger.Import, ct);
+        }
+
         return Result<EventBatchReport>.Ok(report);
     }
 
