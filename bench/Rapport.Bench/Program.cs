@@ -4,5 +4,6 @@ using Rapport.Bench;
 if (args is ["import", .. var importArgs]) { return await ImportScenario.RunAsync(importArgs); }
 if (args is ["ingest", .. var ingestArgs]) { return await IngestScenario.RunAsync(ingestArgs); }
 if (args is ["analytics", .. var analyticsArgs]) { return AnalyticsScenario.Run(analyticsArgs); }
+if (args is ["recompute", .. var recomputeArgs]) { return await RecomputeScenario.RunAsync(recomputeArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);

@@ -71,8 +71,8 @@ internal sealed class CatalogFacts
                 }
 
                 var customer = reader.GetInt64(0);
-                var quantity = Convert.ToDouble(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
-                var amount = Convert.ToDouble(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture);
+                var quantity = Number(reader, 2);
+                var amount = Number(reader, 3);
                 facts.LineRevenue += amount;
                 if (product.Category >= 0)
                 {
@@ -94,6 +94,10 @@ internal sealed class CatalogFacts
 
         return facts;
     }
+
+    /// <summary>A stored amount: REAL on SQLite, numeric on PostgreSQL.</summary>
+    private static double Number(DbDataReader reader, int ordinal) =>
+        reader.GetFieldType(ordinal) == typeof(double) ? reader.GetDouble(ordinal) : (double)reader.GetDecimal(ordinal);
 }
 
 /// <summary>Best customers: the Pareto curves of revenue (and profit, when costs are known), the top list, heavy users per category.</summary>
