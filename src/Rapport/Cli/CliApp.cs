@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(DuplicatesCommand.Create());
+        root.Subcommands.Add(AnalyticsCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

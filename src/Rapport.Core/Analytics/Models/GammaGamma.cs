@@ -144,7 +144,7 @@ public static class GammaGamma
         if (excluded > 0)
         {
             warnings.Add(new ModelWarning(ModelWarning.NonPositiveMonetary,
-                $"{excluded:N0} repeat buyers have a zero or negative mean purchase value (refunds?) and were left out of the spend model."));
+                $"Repeat buyers left out of the spend model because their mean purchase value is zero or negative (refunds?): {excluded:N0}."));
         }
 
         // The share rule of the purchase models does not apply: a spend model needs enough repeat buyers, whatever their share.

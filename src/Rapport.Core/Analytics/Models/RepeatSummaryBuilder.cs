@@ -147,19 +147,19 @@ public static class RepeatSummaryBuilder
         if (late > 0)
         {
             warnings.Add(new ModelWarning(ModelWarning.LateCustomers,
-                $"{late:N0} customers first bought after the calibration end {options.CalibrationEnd:yyyy-MM-dd} and are not in the summary."));
+                $"Customers who first bought after the calibration end {options.CalibrationEnd:yyyy-MM-dd} are not in the summary: {late:N0}."));
         }
 
         if (ignored > 0)
         {
             warnings.Add(new ModelWarning(ModelWarning.FutureTransactions,
-                $"{ignored:N0} purchases are dated after {covered} (the end of the {(options.HoldoutEnd is null ? "calibration" : "holdout")} period) and were ignored."));
+                $"Purchases dated after {covered} (the end of the {(options.HoldoutEnd is null ? "calibration" : "holdout")} period) were ignored: {ignored:N0}."));
         }
 
         if (nonPositive > 0)
         {
             warnings.Add(new ModelWarning(ModelWarning.NonPositiveAmounts,
-                $"{nonPositive:N0} purchases have a zero or negative amount (refunds?); they count as purchases and lower the customers' monetary value."));
+                $"Purchases with a zero or negative amount (refunds?): {nonPositive:N0}. They count as purchases and lower the customers' monetary value."));
         }
 
         return warnings;
