@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Rapport.Analytics;
 using Rapport.Analytics.Models;
 using Rapport.Imports.Csv;
 
@@ -21,7 +23,55 @@ internal static class AnalyticsCommand
     {
         var analytics = new Command("analytics", "Customer analytics: purchase (BG/NBD, Pareto/NBD), spend (Gamma-Gamma) and lifetime-value models.");
         analytics.Subcommands.Add(CreateClv());
+        analytics.Subcommands.Add(CreateRecompute());
         return analytics;
+    }
+
+    /// <summary><c>rapport analytics recompute</c>: the full recompute the web host's worker runs after imports and nightly, now.</summary>
+    private static Command CreateRecompute()
+    {
+        var command = new Command("recompute",
+            "Recompute every customer's analytics (RFM, purchase and spend models, P(alive), expected purchases, CLV) and the business's " +
+            "(Pareto, cohorts, KPIs) from the database now. The last line of stdout is a JSON summary.");
+        command.SetAction(async (_, ct) =>
+        {
+            await using var services = CliHost.CreateServices();
+            await using var scope = await CliHost.StartAsync(services, ct);
+            var run = await scope.ServiceProvider.GetRequiredService<RecomputeAnalytics>().RunNowAsync(AnalyticsTrigger.Manual, ct);
+            var result = run.Result is null ? null : JsonSerializer.Deserialize<AnalyticsResult>(run.Result, AnalyticsJson.Options);
+            if (run.Status != AnalyticsRunStatus.Succeeded || result is null)
+            {
+                await Console.Error.WriteLineAsync($"The analytics run failed: {run.Error}");
+                Console.WriteLine(JsonSerializer.Serialize(new { runId = run.Id, status = "failed", error = run.Error }));
+                return 1;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Analytics of {result.Customers:N0} customers ({result.Transactions:N0} transactions, as of {result.AsOf:yyyy-MM-dd}) in {run.ElapsedMs / 1000.0:F1} s."));
+            if (result.Models.Purchase is { } fit)
+            {
+                Console.WriteLine($"Purchase model {fit.Model}: {string.Join(", ", fit.Parameters.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:G4}")))}.");
+            }
+
+            foreach (var warning in result.Models.Problems.Concat(result.Models.Purchase?.Warnings ?? []).Concat(result.Models.Spend?.Warnings ?? []))
+            {
+                Console.WriteLine($"Warning: {warning.Message}");
+            }
+
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                runId = run.Id,
+                status = "succeeded",
+                customers = result.Customers,
+                repeatCustomers = result.RepeatCustomers,
+                transactions = result.Transactions,
+                model = result.Models.Purchase?.Model,
+                totalClv = result.Clv.Total,
+                elapsedMs = run.ElapsedMs,
+            }));
+            return 0;
+        });
+        return command;
     }
 
     private static Command CreateClv()

@@ -68,6 +68,30 @@ public sealed class ImportCliTests(ImportAppFactory app) : IClassFixture<ImportA
     }
 
     [Fact]
+    public async Task An_import_queues_an_analytics_run_and_analytics_recompute_computes_it_now()
+    {
+        var order = ImportKit.Unique("AN");
+        var file = ImportKit.WriteFile($"""
+            Order Number,Customer Email,Billing Name,Created at,Currency,Lineitem SKU,Lineitem Quantity,Lineitem Price
+            {order}-1,an-{order}@example.com,Ada Lovelace,2024-05-01 09:30,EUR,MUG,2,9.90
+            {order}-2,an-{order}@example.com,Ada Lovelace,2024-06-11 10:00,EUR,TEA,1,4.50
+
+            """);
+        (await RunAsync("import", "transactions", file, "--source", "shop")).ExitCode.Should().Be(0);
+        (await app.WithDbAsync(db => db.AnalyticsRuns.CountAsync(r => r.Status == Rapport.Analytics.AnalyticsRunStatus.Queued)))
+            .Should().Be(1, "the import asks the web host's worker for a recompute");
+
+        var run = await RunAsync("analytics", "recompute");
+        run.ExitCode.Should().Be(0, run.Stderr);
+        var summary = run.Summary;
+        summary.GetProperty("status").GetString().Should().Be("succeeded");
+        summary.GetProperty("customers").GetInt32().Should().BeGreaterThan(0);
+        var id = summary.GetProperty("runId").GetInt64();
+        (await app.WithDbAsync(db => db.AnalyticsRuns.Where(r => r.Id == id).Select(r => r.Status).SingleAsync()))
+            .Should().Be(Rapport.Analytics.AnalyticsRunStatus.Succeeded);
+    }
+
+    [Fact]
     public async Task Map_overrides_a_header_and_file_problems_exit_with_2()
     {
         var email = $"{ImportKit.Unique("map")}@example.com";
