@@ -5,5 +5,6 @@ if (args is ["import", .. var importArgs]) { return await ImportScenario.RunAsyn
 if (args is ["ingest", .. var ingestArgs]) { return await IngestScenario.RunAsync(ingestArgs); }
 if (args is ["analytics", .. var analyticsArgs]) { return AnalyticsScenario.Run(analyticsArgs); }
 if (args is ["recompute", .. var recomputeArgs]) { return await RecomputeScenario.RunAsync(recomputeArgs); }
+if (args is ["models", .. var modelsArgs]) { return ModelsScenario.Run(modelsArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);
