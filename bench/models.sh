@@ -41,7 +41,9 @@ echo "building Rapport.Bench (Release) under $RAPPORT_BUILD_ROOT" >&2
 dotnet build "$REPO/bench/Rapport.Bench" -c Release --nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 BENCH="$RAPPORT_BUILD_ROOT/bin/Rapport.Bench/Release/net10.0/Rapport.Bench.dll"
 
-echo "commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes)'); $(nproc) cores;" \
+COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "${COMMIT:-unknown}")"
+git -C "$REPO" diff --quiet HEAD -- src bench 2>/dev/null || COMMIT="$COMMIT (with uncommitted changes, or not a git checkout)"
+echo "commit $COMMIT; $(nproc) cores;" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(date -u '+%Y-%m-%d %H:%M') UTC"
 for round in $(seq 1 "$ROUNDS"); do
     echo "== round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
