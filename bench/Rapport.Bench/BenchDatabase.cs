@@ -62,6 +62,33 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return created;
     }
 
+    /// <summary>
+    /// A database an earlier run kept (a SQLite file, or a PostgreSQL database's name), migrated to the current schema;
+    /// kept again after this run.
+    /// </summary>
+    public static async Task<BenchDatabase> OpenAsync(string provider, string location, CancellationToken ct)
+    {
+        BenchDatabase opened;
+        if (provider == "postgres")
+        {
+            var builder = new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = location };
+            opened = new BenchDatabase(new RapportDatabase(DatabaseProvider.Postgres, builder.ToString()), null, location);
+        }
+        else
+        {
+            if (!File.Exists(location))
+            {
+                throw new ArgumentException($"No database at {location}.");
+            }
+
+            opened = new BenchDatabase(new RapportDatabase(DatabaseProvider.Sqlite, $"Data Source={location}"), location, null);
+        }
+
+        opened.Keep();
+        await new DatabaseMigrator(opened.Database, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(ct);
+        return opened;
+    }
+
     /// <summary>Leave the database in place after the run (its location is printed by the caller).</summary>
     public void Keep() => _keep = true;
 

@@ -15,8 +15,9 @@ using Rapport.Metrics;
 namespace Rapport.Bench;
 
 /// <summary>
-/// <c>recompute --customers N [--runs R] [--provider sqlite|postgres] [--updates K]</c>: a demo business of N customers
-/// (generated first, not timed), then R full analytics recomputes (<see cref="RecomputeAnalytics"/>, as the worker runs
+/// <c>recompute --customers N [--runs R] [--provider sqlite|postgres] [--updates K] [--keep | --database LOCATION]</c>: a demo
+/// business of N customers (generated first, not timed; <c>--keep</c> leaves it in place, <c>--database</c> reuses one so kept,
+/// a SQLite file or a PostgreSQL database's name, generated on the same UTC day), then R full analytics recomputes (<see cref="RecomputeAnalytics"/>, as the worker runs
 /// them) with their peak working set, next to the database computing every customer's count, sum, first and last
 /// purchase by itself (one GROUP BY over the transactions: the floor of reading them). Then K single-customer refreshes
 /// (metrics and analytics, as after a new transaction) with their median and 95th percentile.
@@ -27,6 +28,8 @@ internal static class RecomputeScenario
     {
         int customers = 100_000, runs = 3, updates = 500;
         var provider = "sqlite";
+        string? reuse = null;
+        var keep = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -36,12 +39,19 @@ internal static class RecomputeScenario
                 case "--runs": runs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--updates": updates = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--provider": provider = Value(); break;
+                case "--database": reuse = Value(); break;
+                case "--keep": keep = true; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
 
         var ct = CancellationToken.None;
-        await using var db = await BenchDatabase.CreateAsync(provider, "recompute", ct);
+        await using var db = reuse is null ? await BenchDatabase.CreateAsync(provider, "recompute", ct) : await BenchDatabase.OpenAsync(provider, reuse, ct);
+        if (keep)
+        {
+            db.Keep();
+        }
+
         await using var services = BenchServices.Build(db.Database, (s, _) =>
         {
             s.AddIdentityFeature();
@@ -50,14 +60,26 @@ internal static class RecomputeScenario
             s.AddDemo();
         }, minimumLevel: LogLevel.Warning);
 
-        var generated = Stopwatch.StartNew();
-        DemoSummary demo;
-        await using (var scope = services.CreateAsyncScope())
+        long customerCount, transactionCount;
+        if (reuse is null)
         {
-            demo = await scope.ServiceProvider.GetRequiredService<DemoGenerator>().GenerateAsync(new DemoOptions(customers, DemoOptions.DefaultSeed), null, ct);
+            var generated = Stopwatch.StartNew();
+            await using var scope = services.CreateAsyncScope();
+            var demo = await scope.ServiceProvider.GetRequiredService<DemoGenerator>().GenerateAsync(new DemoOptions(customers, DemoOptions.DefaultSeed), null, ct);
+            (customerCount, transactionCount) = (demo.Customers, demo.Transactions);
+            Console.Error.WriteLine($"recompute: demo of {customerCount:N0} customers, {transactionCount:N0} transactions generated in {generated.Elapsed.TotalSeconds:F1} s");
+        }
+        else
+        {
+            (customerCount, transactionCount) = (await db.CountAsync("customers", ct), await db.CountAsync("transactions", ct));
+            Console.Error.WriteLine($"recompute: {customerCount:N0} customers, {transactionCount:N0} transactions in {reuse}");
         }
 
-        Console.Error.WriteLine($"recompute: demo of {demo.Customers:N0} customers, {demo.Transactions:N0} transactions generated in {generated.Elapsed.TotalSeconds:F1} s");
+        if (keep || reuse is not null)
+        {
+            Console.Error.WriteLine($"kept: {db.SqlitePath ?? db.PostgresName}");
+        }
+
         var rows = new List<(double Seconds, double ReferenceSeconds, long PeakMb, AnalyticsRun Run)>();
         for (var n = 1; n <= runs; n++)
         {
@@ -82,8 +104,9 @@ internal static class RecomputeScenario
             Console.Error.WriteLine($"run {n}: {seconds:F2} s, peak working set {peak / 1024 / 1024:N0} MB, reference GROUP BY {reference:F2} s, load {BenchServices.LoadAverage():F1}");
         }
 
-        var (median, p95, analyticsMedian) = await SingleCustomerAsync(services, db.Database, updates, ct);
-        Console.WriteLine(Report(provider, demo, rows, updates, median, p95, analyticsMedian));
+        // --updates 0 leaves every customer's row as the last run wrote it (to compare runs).
+        var (median, p95, analyticsMedian) = updates > 0 ? await SingleCustomerAsync(services, db.Database, updates, ct) : (double.NaN, double.NaN, double.NaN);
+        Console.WriteLine(Report(provider, customerCount, transactionCount, rows, updates, median, p95, analyticsMedian));
         return 0;
     }
 
@@ -147,12 +170,12 @@ internal static class RecomputeScenario
         return (full[full.Count / 2], full[(int)(full.Count * 0.95)], analyticsOnly[analyticsOnly.Count / 2]);
     }
 
-    private static string Report(string provider, DemoSummary demo, List<(double Seconds, double ReferenceSeconds, long PeakMb, AnalyticsRun Run)> rows,
+    private static string Report(string provider, long customerCount, long transactionCount, List<(double Seconds, double ReferenceSeconds, long PeakMb, AnalyticsRun Run)> rows,
         int updates, double median, double p95, double analyticsMedian)
     {
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture,
-            $"### Full analytics recompute: {demo.Customers:N0} customers, {demo.Transactions:N0} transactions ({(provider == "postgres" ? "PostgreSQL" : "SQLite")}, {rows.Count} run(s))");
+            $"### Full analytics recompute: {customerCount:N0} customers, {transactionCount:N0} transactions ({(provider == "postgres" ? "PostgreSQL" : "SQLite")}, {rows.Count} run(s))");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine.Describe()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; load {BenchServices.LoadAverage():F1}.");
         s.AppendLine();
@@ -167,8 +190,12 @@ internal static class RecomputeScenario
         var ordered = rows.Select(r => r.Seconds).Order().ToList();
         s.AppendLine(CultureInfo.InvariantCulture, $"| **median** | **{ordered[ordered.Count / 2]:F2}** | | {rows.Max(r => r.PeakMb):N0} (max) | | | |");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture,
-            $"One customer's metrics and analytics refreshed after a change ({updates / 2} customers each, own transaction): median {median:F2} ms, 95th percentile {p95:F2} ms; the analytics part alone median {analyticsMedian:F2} ms.");
+        if (updates > 0)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture,
+                    $"One customer's metrics and analytics refreshed after a change ({updates / 2} customers each, own transaction): median {median:F2} ms, 95th percentile {p95:F2} ms; the analytics part alone median {analyticsMedian:F2} ms.");
+        }
+
         return s.ToString();
     }
 
