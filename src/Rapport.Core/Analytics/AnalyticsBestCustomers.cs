@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.InteropServices;
 
 namespace Rapport.Analytics;
 
@@ -63,6 +64,8 @@ internal sealed class CatalogFacts
             command.CommandText = "SELECT customer_id, product_id, quantity, amount FROM transaction_lines WHERE product_id IS NOT NULL";
             await using var reader = await command.ExecuteReaderAsync(ct);
             var volumes = new Dictionary<(long Customer, int Category), double>();
+            // Amounts are REAL on SQLite (read as double, integers included) and numeric on PostgreSQL.
+            var numeric = connection is Npgsql.NpgsqlConnection;
             while (await reader.ReadAsync(ct))
             {
                 if (!products.TryGetValue(reader.GetInt64(1), out var product))
@@ -71,18 +74,21 @@ internal sealed class CatalogFacts
                 }
 
                 var customer = reader.GetInt64(0);
-                var quantity = Number(reader, 2);
-                var amount = Number(reader, 3);
+                var quantity = numeric ? (double)reader.GetDecimal(2) : reader.GetDouble(2);
+                var amount = numeric ? (double)reader.GetDecimal(3) : reader.GetDouble(3);
                 facts.LineRevenue += amount;
                 if (product.Category >= 0)
                 {
-                    volumes[(customer, product.Category)] = volumes.GetValueOrDefault((customer, product.Category)) + quantity;
+                    // One lookup per line instead of a read and a write.
+                    ref var volume = ref CollectionsMarshal.GetValueRefOrAddDefault(volumes, (customer, product.Category), out _);
+                    volume += quantity;
                 }
 
                 if (product.Cost is { } cost)
                 {
                     facts.CostedRevenue += amount;
-                    facts.Profit[customer] = facts.Profit.GetValueOrDefault(customer) + amount - quantity * cost;
+                    ref var profit = ref CollectionsMarshal.GetValueRefOrAddDefault(facts.Profit, customer, out _);
+                    profit = profit + amount - quantity * cost;
                 }
             }
 
@@ -94,10 +100,6 @@ internal sealed class CatalogFacts
 
         return facts;
     }
-
-    /// <summary>A stored amount: REAL on SQLite, numeric on PostgreSQL.</summary>
-    private static double Number(DbDataReader reader, int ordinal) =>
-        reader.GetFieldType(ordinal) == typeof(double) ? reader.GetDouble(ordinal) : (double)reader.GetDecimal(ordinal);
 }
 
 /// <summary>Best customers: the Pareto curves of revenue (and profit, when costs are known), the top list, heavy users per category.</summary>

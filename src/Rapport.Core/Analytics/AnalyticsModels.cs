@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Rapport.Analytics.Models;
 
 namespace Rapport.Analytics;
@@ -27,7 +28,7 @@ internal sealed class AnalyticsModels
     /// <summary>Weeks in a month, as the CLV of the models counts them.</summary>
     public static double HorizonWeeks(AnalyticsSettings settings) => settings.HorizonMonths * ClvOptions.WeeksPerMonth;
 
-    public static AnalyticsModels Fit(CustomerFacts customers, PurchaseHistory history, DateOnly asOf, AnalyticsSettings settings, CancellationToken ct)
+    public static async Task<AnalyticsModels> FitAsync(CustomerFacts customers, PurchaseHistory history, DateOnly asOf, AnalyticsSettings settings, CancellationToken ct)
     {
         var problems = new List<StoredWarning>();
         var (summaries, _) = customers.IncludedSummaries();
@@ -37,9 +38,19 @@ internal sealed class AnalyticsModels
                 $"{customers.FutureTransactions:N0} transactions are dated after {asOf:yyyy-MM-dd} and were left out."));
         }
 
-        var (purchase, purchaseMs) = Timed(() => FitPurchase(summaries, settings, problems, ct));
-        var (spend, spendMs) = Timed(() => FitSpend(summaries, problems, ct));
-        var check = HoldoutCheckOf(history, asOf, settings, ct);
+        // The three fits are independent and each runs on one core: they run side by side. Each keeps its own
+        // warnings, gathered in the same order as when they ran one after the other.
+        var purchaseProblems = new List<StoredWarning>();
+        var spendProblems = new List<StoredWarning>();
+        var fitting = Task.Run(() => Timed(() => FitPurchase(summaries, settings, purchaseProblems, ct)), ct);
+        var spending = Task.Run(() => Timed(() => FitSpend(summaries, spendProblems, ct)), ct);
+        var checking = Task.Run(() => HoldoutCheckOf(history, asOf, settings, ct), ct);
+        await Task.WhenAll(fitting, spending, checking);
+        var (purchase, purchaseMs) = await fitting;
+        var (spend, spendMs) = await spending;
+        var check = await checking;
+        problems.AddRange(purchaseProblems);
+        problems.AddRange(spendProblems);
         var section = new ModelSection(
             purchase is null ? null : Store(purchase, purchaseMs),
             spend is null ? null : Store(spend, spendMs),
@@ -49,36 +60,41 @@ internal sealed class AnalyticsModels
         return new AnalyticsModels(purchase?.Fitted, spend?.Fitted, section);
     }
 
-    /// <summary>Each included customer's predictions (index-aligned with the history), computed on every core.</summary>
+    /// <summary>
+    /// Each included customer's predictions (index-aligned with the history), computed on every core. The purchase
+    /// model's answers are computed once per distinct history (x, t_x, T) and shared by the customers who have it.
+    /// </summary>
     public Prediction[] Predict(CustomerFacts customers, AnalyticsSettings settings)
     {
         var predictions = new Prediction[customers.Count];
         var horizon = HorizonWeeks(settings);
         var options = new ClvOptions(settings.HorizonMonths, settings.MonthlyDiscountRate, settings.Margin, ClvOptions.WeeksPerMonth);
-        var purchase = Purchase;
+        var groups = HistoryGroups.Of(customers.Summaries, customers.Included);
         var spend = Spend;
-        Parallel.For(0, customers.Count, i =>
+        Parallel.For(0, groups.Count, g =>
         {
-            if (!customers.Included[i])
+            int from = groups.Starts[g], to = groups.Starts[g + 1];
+            var first = customers.Summaries[groups.Members[from]];
+            var purchase = Purchase is null ? null : new HistoryGroups.Answering(Purchase, options, new RepeatSummary(first.Frequency, first.Recency, first.Age));
+            for (var m = from; m < to; m++)
             {
-                return;
-            }
+                var i = groups.Members[m];
+                var s = customers.Summaries[i];
+                double? expectedSpend = spend is not null
+                    ? Finite(spend.ConditionalExpectedAverageSpend(s.Frequency, s.MonetaryValue))
+                    : OwnAverage(customers, i);
+                if (purchase is null)
+                {
+                    predictions[i] = new Prediction(null, null, ToMoney(expectedSpend), null, null);
+                    continue;
+                }
 
-            var s = customers.Summaries[i];
-            double? expectedSpend = spend is not null
-                ? Finite(spend.ConditionalExpectedAverageSpend(s.Frequency, s.MonetaryValue))
-                : OwnAverage(customers, i);
-            if (purchase is null)
-            {
-                predictions[i] = new Prediction(null, null, ToMoney(expectedSpend), null, null);
-                return;
+                var pAlive = Finite(purchase.ProbabilityAlive(s));
+                var expected = Finite(purchase.ConditionalExpectedPurchases(horizon, s));
+                decimal? revenue = expected is { } e && expectedSpend is { } spent ? ToMoney(e * spent) : null;
+                decimal? clv = expectedSpend is { } spendValue ? ToMoney(CustomerLifetimeValue.Compute(purchase, s, spendValue, options)) : null;
+                predictions[i] = new Prediction(pAlive, expected, ToMoney(expectedSpend), revenue, clv);
             }
-
-            var pAlive = Finite(purchase.ProbabilityAlive(s));
-            var expected = Finite(purchase.ConditionalExpectedPurchases(horizon, s));
-            decimal? revenue = expected is { } e && expectedSpend is { } m ? ToMoney(e * m) : null;
-            decimal? clv = expectedSpend is { } spendValue ? ToMoney(CustomerLifetimeValue.Compute(purchase, s, spendValue, options)) : null;
-            predictions[i] = new Prediction(pAlive, expected, ToMoney(expectedSpend), revenue, clv);
         });
 
         return predictions;
@@ -205,11 +221,16 @@ internal sealed class AnalyticsModels
             return null;
         }
 
-        var rows = PurchaseModelDiagnostics.CalibrationVersusHoldout(fit, summaries, holdoutWeeks)
+        // Each distinct history's expected holdout purchases, computed once on every core; asked for twice below.
+        var groups = HistoryGroups.Of(summaries);
+        var expectations = new double[groups.Count];
+        Parallel.For(0, groups.Count, g => expectations[g] = fit.ConditionalExpectedPurchases(holdoutWeeks, summaries[groups.Members[groups.Starts[g]]]));
+        var answers = new HistoryGroups.Known(fit, groups, holdoutWeeks, expectations);
+        var rows = PurchaseModelDiagnostics.CalibrationVersusHoldout(answers, summaries, holdoutWeeks)
             .Select(r => new HoldoutRow(r.Frequency, r.Customers, r.ActualPurchases, r.PredictedPurchases))
             .ToList();
         var actual = summaries.Sum(s => (double)s.HoldoutPurchases);
-        var predicted = summaries.Sum(s => fit.ConditionalExpectedPurchases(holdoutWeeks, s));
+        var predicted = summaries.Sum(s => answers.ConditionalExpectedPurchases(holdoutWeeks, s));
         return new HoldoutCheck(calibrationEnd, holdoutWeeks, Store(fit, ms), rows, actual, Finite(predicted) ?? 0);
     }
 
@@ -232,6 +253,137 @@ internal sealed class AnalyticsModels
 
     private static decimal? ToMoney(double? value) =>
         value is { } v && double.IsFinite(v) && Math.Abs(v) < 1e15 ? Math.Round((decimal)v, 4) : null;
+}
+
+/// <summary>
+/// Customers grouped by their history (x, t_x, T), so that a purchase model's answers about a history are computed once
+/// and shared by the customers who have it: many do (everyone who bought once on the same day), and each conditional
+/// expectation costs a hypergeometric series. Customers get the same numbers as from the model itself: the models
+/// given out here (<see cref="Answering"/>, <see cref="Known"/>) answer the questions computed ahead from the table
+/// and hand any other question to the model.
+/// </summary>
+internal sealed class HistoryGroups
+{
+    private readonly Dictionary<(int X, double Recency, double Age), int> _index;
+
+    private HistoryGroups(Dictionary<(int X, double Recency, double Age), int> index, int[] members, int[] starts) =>
+        (_index, Members, Starts) = (index, members, starts);
+
+    /// <summary>Included customers (index in the history), group after group.</summary>
+    public int[] Members { get; }
+
+    /// <summary>Group <c>g</c> is <c>Members[Starts[g]]</c> up to (not including) <c>Members[Starts[g + 1]]</c>.</summary>
+    public int[] Starts { get; }
+
+    public int Count => Starts.Length - 1;
+
+    /// <summary>Groups the customers of <paramref name="summaries"/> (those <paramref name="included"/>, or all).</summary>
+    public static HistoryGroups Of(IReadOnlyList<RepeatSummary> summaries, bool[]? included = null)
+    {
+        var groupOf = new int[summaries.Count];
+        var index = new Dictionary<(int X, double Recency, double Age), int>();
+        var sizes = new List<int>();
+        for (var i = 0; i < summaries.Count; i++)
+        {
+            if (included is not null && !included[i])
+            {
+                continue;
+            }
+
+            var s = summaries[i];
+            ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(index, (s.Frequency, s.Recency, s.Age), out var exists);
+            if (!exists)
+            {
+                group = sizes.Count;
+                sizes.Add(0);
+            }
+
+            groupOf[i] = group;
+            sizes[group]++;
+        }
+
+        var starts = new int[sizes.Count + 1];
+        for (var g = 0; g < sizes.Count; g++)
+        {
+            starts[g + 1] = starts[g] + sizes[g];
+        }
+
+        var members = new int[starts[^1]];
+        var next = starts[..^1];
+        for (var i = 0; i < summaries.Count; i++)
+        {
+            if (included is null || included[i])
+            {
+                members[next[groupOf[i]]++] = i;
+            }
+        }
+
+        return new HistoryGroups(index, members, starts);
+    }
+
+    /// <summary>A purchase model that knows the conditional expected purchases in <paramref name="time"/> of every group's history.</summary>
+    public sealed class Known(IPurchaseModel model, HistoryGroups groups, double time, double[] expectations) : IPurchaseModel
+    {
+        public string Name => model.Name;
+
+        public IReadOnlyDictionary<string, double> Parameters => model.Parameters;
+
+        public double ProbabilityAlive(int frequency, double recency, double age) => model.ProbabilityAlive(frequency, recency, age);
+
+        public double ConditionalExpectedPurchases(double t, int frequency, double recency, double age) =>
+            t == time && groups._index.TryGetValue((frequency, recency, age), out var group)
+                ? expectations[group]
+                : model.ConditionalExpectedPurchases(t, frequency, recency, age);
+
+        public double ExpectedPurchases(double t) => model.ExpectedPurchases(t);
+
+        public double ProbabilityOfPurchases(int n, double t) => model.ProbabilityOfPurchases(n, t);
+    }
+
+    /// <summary>A purchase model that knows the answers for one history.</summary>
+    public sealed class Answering : IPurchaseModel
+    {
+        private readonly IPurchaseModel _model;
+        private readonly ClvOptions _options;
+        private readonly RepeatSummary _history;
+
+        /// <summary>P(alive), then E[purchases in the first m months] for m = 1 … months.</summary>
+        private readonly double[] _answers;
+
+        public Answering(IPurchaseModel model, ClvOptions options, RepeatSummary history)
+        {
+            (_model, _options, _history) = (model, options, history);
+            _answers = new double[options.Months + 1];
+            _answers[0] = model.ProbabilityAlive(history);
+            for (var month = 1; month <= options.Months; month++)
+            {
+                // The times CustomerLifetimeValue asks for.
+                _answers[month] = model.ConditionalExpectedPurchases(month * options.PeriodsPerMonth, history);
+            }
+        }
+
+        public string Name => _model.Name;
+
+        public IReadOnlyDictionary<string, double> Parameters => _model.Parameters;
+
+        public double ProbabilityAlive(int frequency, double recency, double age) =>
+            IsHistory(frequency, recency, age) ? _answers[0] : _model.ProbabilityAlive(frequency, recency, age);
+
+        public double ConditionalExpectedPurchases(double t, int frequency, double recency, double age)
+        {
+            var month = (int)Math.Round(t / _options.PeriodsPerMonth);
+            return IsHistory(frequency, recency, age) && month >= 1 && month <= _options.Months && month * _options.PeriodsPerMonth == t
+                ? _answers[month]
+                : _model.ConditionalExpectedPurchases(t, frequency, recency, age);
+        }
+
+        public double ExpectedPurchases(double t) => _model.ExpectedPurchases(t);
+
+        public double ProbabilityOfPurchases(int n, double t) => _model.ProbabilityOfPurchases(n, t);
+
+        private bool IsHistory(int frequency, double recency, double age) =>
+            _history.Frequency == frequency && _history.Recency == recency && _history.Age == age;
+    }
 }
 
 internal static class Predictions
