@@ -105,19 +105,37 @@ public sealed class CustomerAnalyticsUpdater(RapportDbContext db, LatestAnalytic
                 prediction.PAlive, prediction.ExpectedPurchases, prediction.ExpectedSpend, prediction.PredictedRevenue, prediction.Clv);
         }
 
-        await db.Database.ExecuteSqlRawAsync(
+        // A plain ADO.NET command: EF's raw SQL has no type mapping for DBNull, and most of these may be NULL (a
+        // customer without purchases, a run without a purchase model).
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText =
             """
-            UPDATE customer_metrics SET recency_score = {1}, frequency_score = {2}, monetary_score = {3}, rfm_segment = {4}, p_alive = {5},
-                expected_purchases = {6}, expected_spend = {7}, predicted_revenue = {8}, clv = {9}, analytics_at = {10}
-            WHERE customer_id = {0}
-            """,
-            [customerId, Db(row.RecencyScore), Db(row.FrequencyScore), Db(row.MonetaryScore), Db(row.RfmSegment), Db(row.PAlive),
-             Db(row.ExpectedPurchases), DbValues.Money(db, row.ExpectedSpend), DbValues.Money(db, row.PredictedRevenue),
-             DbValues.Money(db, row.Clv), customers.IncludedCount == 0 ? DBNull.Value : DbValues.Instant(db, now)],
-            ct);
+            UPDATE customer_metrics SET recency_score = @r, frequency_score = @f, monetary_score = @m, rfm_segment = @segment, p_alive = @alive,
+                expected_purchases = @purchases, expected_spend = @spend, predicted_revenue = @revenue, clv = @clv, analytics_at = @at
+            WHERE customer_id = @id
+            """;
+        Add(command, "@id", customerId);
+        Add(command, "@r", row.RecencyScore);
+        Add(command, "@f", row.FrequencyScore);
+        Add(command, "@m", row.MonetaryScore);
+        Add(command, "@segment", row.RfmSegment);
+        Add(command, "@alive", row.PAlive);
+        Add(command, "@purchases", row.ExpectedPurchases);
+        Add(command, "@spend", DbValues.Money(db, row.ExpectedSpend));
+        Add(command, "@revenue", DbValues.Money(db, row.PredictedRevenue));
+        Add(command, "@clv", DbValues.Money(db, row.Clv));
+        Add(command, "@at", customers.IncludedCount == 0 ? null : DbValues.Instant(db, now));
+        await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static object Db(object? value) => value ?? DBNull.Value;
+    private static void Add(System.Data.Common.DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
 
     /// <summary>
     /// One customer's RFM scores against the boundaries of the latest run: the best score whose band the value reaches

@@ -185,5 +185,20 @@ public sealed class NoRepeatBuyersTests(RapportAppFactory app) : IClassFixture<R
         var metrics = await app.WithDbAsync(db => db.CustomerMetrics.AsNoTracking().Where(m => m.PurchaseCount > 0).ToListAsync());
         metrics.Should().HaveCount(30);
         metrics.Should().OnlyContain(m => m.PAlive == null && m.Clv == null && m.RfmSegment != null && m.ExpectedSpend != null);
+
+        // After the run, a new customer and a new purchase are refreshed at once with the run's (empty) models:
+        // no prediction is stored as NULL, not refused.
+        var client = app.ClientAs(Role.Marketing);
+        var created = await client.PostAsJsonAsync("/api/v1/customers", new { firstName = "Late", lastName = "Comer" });
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var bought = await client.PostAsJsonAsync("/api/v1/transactions",
+            new { customerId = id, total = 25m, currency = "USD", occurredAt = app.Clock.GetUtcNow().AddHours(-1) });
+        bought.StatusCode.Should().Be(HttpStatusCode.Created, await bought.Content.ReadAsStringAsync());
+        var late = await app.WithDbAsync(db => db.CustomerMetrics.AsNoTracking().SingleAsync(m => m.CustomerId == id));
+        late.PurchaseCount.Should().Be(1);
+        late.PAlive.Should().BeNull();
+        late.RfmSegment.Should().NotBeNull();
+        late.ExpectedSpend.Should().Be(25m);
     }
 }
