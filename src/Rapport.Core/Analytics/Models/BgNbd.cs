@@ -110,6 +110,9 @@ public sealed record BgNbdModel : IPurchaseModel
 
     private const double SeriesLimit = 0.95;
 
+    /// <summary>Above this shape the posterior of p is integrated in p directly (see the quadrature).</summary>
+    private const double ConcentratedShape = 20;
+
     /// <summary>C · S = Σ_{n≥1} (C − A)_n (a)_{n−1} / ((C + 1)_{n−1} n!) zⁿ, or null when it does not settle.</summary>
     private double? CTimesS(double c, double rx, double z)
     {
@@ -140,7 +143,7 @@ public sealed record BgNbdModel : IPurchaseModel
     /// alive). The integral is split at p = ½ and each half substituted (p = ½u^(1/a), 1 − p = ½v^(1/(b+x))) so that the
     /// Beta density's endpoint singularities disappear, whatever a and b.
     /// </summary>
-    private double ExpectedWhileAliveByQuadrature(double t, int x, double age)
+    internal double ExpectedWhileAliveByQuadrature(double t, int x, double age)
     {
         var shape = R + x;
         var k = t / (Alpha + age);
@@ -150,6 +153,26 @@ public sealed record BgNbdModel : IPurchaseModel
         // The Beta normalisation goes into the exponent: for large a and b the halves' constants and integrals
         // would overflow and underflow separately.
         var logBeta = LogBeta(A, bx);
+        if ((A > ConcentratedShape || bx > ConcentratedShape) && A >= 1 && bx >= 1)
+        {
+            // A large shape concentrates the posterior far inside (0, 1), where the substitution below would squeeze
+            // it into u ≈ (2p)^a, below the smallest double (a = 2,000 puts p = 0.2 at u ≈ 1e-800). Without endpoint
+            // singularities (both shapes ≥ 1) the density is smooth: integrate it in p over ±20 standard deviations.
+            var sum = A + bx;
+            var mean = A / sum;
+            var sd = Math.Sqrt(A * bx / (sum * sum * (sum + 1)));
+            var from = Math.Max(0, mean - (20 * sd));
+            var to = Math.Min(1, mean + (20 * sd));
+            Span<double> window = stackalloc double[1];
+            AdaptiveQuadrature.Integrate((p, v) =>
+            {
+                v[0] = p <= 0 || p >= 1
+                    ? 0
+                    : Math.Exp(Math.Log(Expected(p)) + ((A - 1) * Math.Log(p)) + ((bx - 1) * Log1p(-p)) - logBeta);
+            }, from, to, window);
+            return window[0];
+        }
+
         var logLeft = (-A * Math.Log(2)) - Math.Log(A) - logBeta;
         var logRight = (-bx * Math.Log(2)) - Math.Log(bx) - logBeta;
         Span<double> left = stackalloc double[1];

@@ -131,4 +131,36 @@ public sealed class BgNbdTests
         summary.Rows.Take(200).Should().OnlyContain(c =>
             fit.ProbabilityAlive(c) >= 0 && fit.ProbabilityAlive(c) <= 1 && double.IsFinite(fit.ConditionalExpectedPurchases(52, c)));
     }
+
+    [Theory]
+    [InlineData(30, 120, 0, 0.0, 30.0, 39)]
+    [InlineData(30, 120, 4, 20.0, 38.0, 52)]
+    [InlineData(25, 22, 9, 30.0, 31.0, 26)]
+    [InlineData(60, 250, 2, 5.0, 40.0, 52)]
+    public void The_expectation_integrated_in_p_agrees_with_the_series_where_both_work(double a, double b, int x, double tx, double age, double t)
+    {
+        var model = new BgNbdModel(0.9, 6.0, a, b);
+
+        var bySeries = model.ConditionalExpectedPurchases(t, x, tx, age) / model.ProbabilityAlive(x, tx, age);
+        var byQuadrature = model.ExpectedWhileAliveByQuadrature(t, x, age);
+
+        byQuadrature.Should().BeApproximately(bySeries, 1e-7 * bySeries);
+    }
+
+    [Fact]
+    public void Very_large_dropout_shapes_still_give_the_expectation_of_a_nearly_fixed_dropout_probability()
+    {
+        // A small shop's fit (61 customers) put a ≈ 2,135 and b at its bound: the posterior of p is a spike at
+        // a / (a + b + x), where the Beta substitution underflowed and the expectation came out as 0.
+        var model = new BgNbdModel(2.291069496343046, 11.295780737131926, 2135.1230983840687, 10000);
+
+        var expected = model.ConditionalExpectedPurchases(52.14, 11, 39.3, 42.1);
+        var alive = model.ProbabilityAlive(11, 39.3, 42.1);
+
+        // With p fixed: E[X(t) | alive] = (1 − (1 + p t / (α + T))^−(r + x)) / p.
+        var p = 2135.1230983840687 / (2135.1230983840687 + 10011);
+        var fixedP = (1 - Math.Exp(-(2.291069496343046 + 11) * Math.Log(1 + (p * 52.14 / (11.295780737131926 + 42.1))))) / p;
+        (expected / alive).Should().BeApproximately(fixedP, 0.01 * fixedP);
+        expected.Should().BeGreaterThan(3);
+    }
 }
