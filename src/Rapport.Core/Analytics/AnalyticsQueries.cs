@@ -17,7 +17,10 @@ public sealed record AnalyticsRunRow(
     long ElapsedMs,
     string? Error);
 
-/// <summary>The latest succeeded run with its result, and the newest run of any status (to show one waiting or failed).</summary>
+/// <summary>
+/// The latest succeeded run with its result, and the run to tell the user about: one waiting or running if there is one,
+/// else the newest run of any status (to show one that failed).
+/// </summary>
 public sealed record AnalyticsView(AnalyticsRunRow? Run, AnalyticsResult? Result, AnalyticsRunRow? Newest);
 
 /// <summary>Reads what the latest analytics run computed.</summary>
@@ -25,7 +28,10 @@ public sealed class GetAnalytics(RapportDbContext db)
 {
     public async Task<AnalyticsView> HandleAsync(CancellationToken ct)
     {
-        var newest = await Rows(db.AnalyticsRuns.AsNoTracking().OrderByDescending(r => r.Id)).FirstOrDefaultAsync(ct);
+        // A run waiting or running comes first (a run queued by an import may be older than one run by hand since).
+        var newest = await Rows(db.AnalyticsRuns.AsNoTracking()
+                .Where(r => r.Status == AnalyticsRunStatus.Queued || r.Status == AnalyticsRunStatus.Running).OrderByDescending(r => r.Id)).FirstOrDefaultAsync(ct)
+            ?? await Rows(db.AnalyticsRuns.AsNoTracking().OrderByDescending(r => r.Id)).FirstOrDefaultAsync(ct);
         var latest = await db.AnalyticsRuns.AsNoTracking()
             .Where(r => r.Status == AnalyticsRunStatus.Succeeded).OrderByDescending(r => r.Id)
             .Select(r => new { r.Id, r.Result }).FirstOrDefaultAsync(ct);

@@ -22,6 +22,13 @@ public sealed class RequestAnalytics(RapportDbContext db, AnalyticsSignal signal
             .Where(r => r.Status == AnalyticsRunStatus.Queued).OrderBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
         if (waiting is { } id)
         {
+            // Someone asking now does not wait for the spacing that import-triggered runs keep: the waiting run becomes theirs.
+            if (trigger == AnalyticsTrigger.Manual)
+            {
+                await db.AnalyticsRuns.Where(r => r.Id == id && r.Status == AnalyticsRunStatus.Queued)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Trigger, AnalyticsTrigger.Manual), ct);
+            }
+
             signal.Notify();
             return id;
         }
