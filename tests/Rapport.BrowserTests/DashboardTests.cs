@@ -14,13 +14,13 @@ public sealed class DashboardTests(RapportServer server)
         await session.SignInAsync(server.Admin);
 
         await page.GotoAsync("/");
-        var canvas = page.Locator("canvas[data-chart]");
+        var canvas = page.Locator("canvas[data-chart=sales]");
         await Expect(canvas).ToBeVisibleAsync();
         // Chart.js has drawn when the canvas has pixels that are not transparent.
         var painted = await page.WaitForFunctionAsync(
             """
             () => {
-                const c = document.querySelector('canvas[data-chart]');
+                const c = document.querySelector('canvas[data-chart=sales]');
                 if (!c || c.width === 0 || c.height === 0) return false;
                 const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                 let count = 0;

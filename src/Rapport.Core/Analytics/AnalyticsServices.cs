@@ -15,6 +15,8 @@ public static class AnalyticsServices
         services.AddScoped<ListAnalyticsRuns>();
         services.AddScoped<GetKpis>();
         services.AddScoped<SetKpiTarget>();
+        services.AddScoped<GetTopCustomers>();
+        services.AddScoped<ListRfmSegmentMembers>();
         services.AddHostedService<AnalyticsWorker>();
         return services;
     }

@@ -11,14 +11,36 @@ public sealed record CustomFieldValueDetail(string Label, CustomFieldType Type, 
 
 public sealed record ExternalIdDetail(string Source, string ExternalId);
 
-/// <summary>Per-customer facts. Revenue counts transactions in the reporting currency only; instants are UTC.</summary>
+/// <summary>
+/// Per-customer facts. Revenue counts transactions in the reporting currency only; instants are UTC.
+/// <c>Analytics</c> is what the latest analytics run (or the refresh after this customer's last change) predicted;
+/// null before the first run reached the customer.
+/// </summary>
 public sealed record CustomerMetricsDetail(
     DateTimeOffset? FirstPurchaseAt,
     DateTimeOffset? LastPurchaseAt,
     int PurchaseCount,
     decimal Revenue,
     int InteractionCount,
-    DateTimeOffset? LastInteractionAt);
+    DateTimeOffset? LastInteractionAt,
+    CustomerAnalyticsDetail? Analytics = null);
+
+/// <summary>
+/// A customer's RFM scores and segment (null when they did not buy in the RFM window) and the purchase and spend models'
+/// predictions over the configured horizon: probability alive (0–1), expected purchases, expected average spend per
+/// purchase, predicted revenue and discounted CLV, in the reporting currency.
+/// </summary>
+public sealed record CustomerAnalyticsDetail(
+    int? RecencyScore,
+    int? FrequencyScore,
+    int? MonetaryScore,
+    string? RfmSegment,
+    double? PAlive,
+    double? ExpectedPurchases,
+    decimal? ExpectedSpend,
+    decimal? PredictedRevenue,
+    decimal? Clv,
+    DateTimeOffset ComputedAt);
 
 /// <summary>
 /// A customer's full profile. <c>Version</c> is the ETag for updates. <c>CustomFields</c> maps each set field's key
@@ -130,7 +152,11 @@ public sealed class GetCustomer(RapportDbContext db)
             externalIds,
             m is null
                 ? new CustomerMetricsDetail(null, null, 0, 0m, 0, null)
-                : new CustomerMetricsDetail(m.FirstPurchaseAt, m.LastPurchaseAt, m.PurchaseCount, m.Revenue, m.InteractionCount, m.LastInteractionAt),
+                : new CustomerMetricsDetail(m.FirstPurchaseAt, m.LastPurchaseAt, m.PurchaseCount, m.Revenue, m.InteractionCount, m.LastInteractionAt,
+                    m.AnalyticsAt is { } at
+                        ? new CustomerAnalyticsDetail(m.RecencyScore, m.FrequencyScore, m.MonetaryScore, m.RfmSegment, m.PAlive, m.ExpectedPurchases,
+                            m.ExpectedSpend, m.PredictedRevenue, m.Clv, at)
+                        : null),
             c.Source,
             c.CreatedAt,
             c.UpdatedAt,

@@ -17,7 +17,7 @@ public static class AnalyticsEndpoints
         analytics.MapGet("/", async (GetAnalytics get, CancellationToken ct) => TypedResults.Ok(await get.HandleAsync(ct)))
             .RequireAuthorization(Policies.Read)
             .WithSummary("The latest analytics run's results: model fits and diagnostics, RFM segments, best customers, cohorts, CLV totals")
-            .WithDescription("Run is the latest succeeded run (null before the first); Newest is the newest run of any status (queued, running, failed).");
+            .WithDescription("Run is the latest succeeded run (null before the first); Newest is a run waiting or running if there is one, else the newest run of any status (so a failed last run shows).");
 
         analytics.MapGet("/runs", async Task<Results<Ok<IReadOnlyList<AnalyticsRunRow>>, ProblemHttpResult>> (
                 int? limit, ListAnalyticsRuns list, CancellationToken ct) =>
@@ -45,6 +45,26 @@ public static class AnalyticsEndpoints
             })))
             .RequireAuthorization(Policies.Read)
             .WithSummary("The named RFM segments with their definitions and the cells of the R × FM grid each one holds");
+
+        analytics.MapGet("/rfm-segments/{key}/customers", async Task<Results<Ok<IReadOnlyList<SegmentMemberRow>>, ProblemHttpResult>> (
+                string key, int? limit, ListRfmSegmentMembers list, CancellationToken ct) =>
+            {
+                var result = await list.HandleAsync(key, limit, ct);
+                return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("The customers of one RFM segment, highest revenue first")
+            .WithDescription($"limit: 1..{ListRfmSegmentMembers.MaxLimit} (default 50).");
+
+        analytics.MapGet("/top-customers", async Task<Results<Ok<IReadOnlyList<TopCustomerRow>>, ProblemHttpResult>> (
+                int? limit, GetTopCustomers top, CancellationToken ct) =>
+            {
+                var result = await top.HandleAsync(limit, ct);
+                return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("The best customers of the latest run by revenue, with their names, share of revenue and the categories they buy most")
+            .WithDescription($"limit: 1..{GetTopCustomers.MaxLimit} (default 20).");
 
         var kpis = api.MapGroup("/kpis").WithTags("Analytics");
 

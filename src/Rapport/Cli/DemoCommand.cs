@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Rapport.Analytics;
 using Rapport.Demo;
 
 namespace Rapport.Cli;
@@ -34,6 +35,9 @@ internal static class DemoCommand
             var summary = await scope.ServiceProvider.GetRequiredService<DemoGenerator>().GenerateAsync(options, bar, ct);
             bar.Finish();
             Console.WriteLine(summary.Describe());
+            // The analytics of the new data are computed by the server's worker (rapport serve), or at once by
+            // rapport analytics recompute.
+            await scope.ServiceProvider.GetRequiredService<RequestAnalytics>().RequestAsync(AnalyticsTrigger.Import, ct);
             return 0;
         });
         return demo;

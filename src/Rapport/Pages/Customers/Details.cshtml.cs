@@ -34,6 +34,7 @@ public sealed class DetailsModel(
     public DateTimeOffset Now => clock.GetUtcNow();
     public string Currency => Metrics.CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
     public bool CanWrite => User.Can(Policies.WriteCrm);
+    public int HorizonMonths => Rapport.Analytics.AnalyticsSettings.FromConfiguration(configuration).HorizonMonths;
 
     /// <summary>The interaction form's values and errors when it is re-shown after a refused post.</summary>
     public InteractionForm Interaction { get; private set; } = new();

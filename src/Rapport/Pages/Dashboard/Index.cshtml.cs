@@ -11,9 +11,13 @@ namespace Rapport.Pages.Dashboard;
 /// 90 days, arrive in a second request (htmx, on load) so the page never waits for them. <c>?sales=now</c> renders
 /// everything in one response, for browsers without JavaScript.
 /// </summary>
-public sealed class IndexModel(GetDashboard dashboard, GetSalesByDay salesByDay, TimeProvider clock) : PageModel
+public sealed class IndexModel(GetDashboard dashboard, GetSalesByDay salesByDay, Rapport.Analytics.GetKpis kpis, TimeProvider clock) : PageModel
 {
+    /// <summary>The KPIs the dashboard shows (all of them are on /analytics/kpis).</summary>
+    public static readonly IReadOnlyList<string> DashboardKpis = ["active_customers", "retention_rate", "repeat_purchase_rate", "average_order_value", "average_clv"];
+
     public DashboardSummary Summary { get; private set; } = null!;
+    public Rapport.Analytics.KpiReport? Kpis { get; private set; }
     public SalesView? Sales { get; private set; }
     public DateTimeOffset Now { get; private set; }
 
@@ -21,6 +25,7 @@ public sealed class IndexModel(GetDashboard dashboard, GetSalesByDay salesByDay,
     {
         Now = clock.GetUtcNow();
         Summary = await dashboard.HandleAsync(ct);
+        Kpis = (await kpis.HandleAsync("month", ct)).Value;
         if (sales == "now")
         {
             Sales = SalesView.From(await salesByDay.HandleAsync(ct));
@@ -29,6 +34,22 @@ public sealed class IndexModel(GetDashboard dashboard, GetSalesByDay salesByDay,
 
     public async Task<IActionResult> OnGetSalesAsync(CancellationToken ct) =>
         Partial("_Sales", SalesView.From(await salesByDay.HandleAsync(ct)) with { OutOfBand = true });
+}
+
+/// <summary>A KPI's last twelve periods for its sparkline on the dashboard.</summary>
+public static class KpiSparkline
+{
+    /// <summary>The last twelve complete periods (the running one would read as a drop).</summary>
+    public static IReadOnlyList<Rapport.Analytics.KpiPoint> Points(Rapport.Analytics.KpiView kpi) => kpi.Series.Where(p => !p.Partial).TakeLast(12).ToList();
+
+    public static string Json(Rapport.Analytics.KpiView kpi) => JsonSerializer.Serialize(new
+    {
+        kind = "line",
+        sparkline = true,
+        labels = Points(kpi).Select(p => p.Period),
+        y = new { format = kpi.Unit switch { Rapport.Analytics.KpiUnit.Percent => "percent", Rapport.Analytics.KpiUnit.Money => "money", _ => "number" } },
+        datasets = new[] { new { label = kpi.Name, data = Points(kpi).Select(p => p.Value), color = "accent" } },
+    }, Rapport.Analytics.AnalyticsJson.Options);
 }
 
 /// <summary>The sales series with what the chart, its text alternative and its table need.</summary>

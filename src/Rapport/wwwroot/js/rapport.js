@@ -221,11 +221,153 @@
     });
   }
 
+  // Analytics charts (data-chart="series"): one drawer for lines and bars, described by a JSON block:
+  // { kind: "line"|"bar", labels?: [...], horizontal?: bool, sparkline?: bool,
+  //   x?: { type?: "linear", format?: "percent", title? }, y: { format: "percent"|"money"|"number", currency?, title? }, y2?: {...},
+  //   datasets: [{ label, data: [number|null|{x,y}], color?: "accent"|"success"|"danger"|"warning"|"muted", kind?, dashed?, axis?: "y2" }] }
+  function formatter(axis) {
+    var format = (axis && axis.format) || "number";
+    if (format === "percent") {
+      var pct = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
+      return function (v) {
+        return v === null || v === undefined ? "—" : pct.format(v);
+      };
+    }
+    if (format === "money" && axis.currency) {
+      var money = new Intl.NumberFormat(undefined, { style: "currency", currency: axis.currency, maximumFractionDigits: 2 });
+      var large = new Intl.NumberFormat(undefined, { style: "currency", currency: axis.currency, notation: "compact", maximumFractionDigits: 1 });
+      return function (v) {
+        if (v === null || v === undefined) {
+          return "—";
+        }
+        return Math.abs(v) >= 10000 ? large.format(v) : money.format(v);
+      };
+    }
+    var number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+    return function (v) {
+      return v === null || v === undefined ? "—" : number.format(v);
+    };
+  }
+
+  function drawSeriesChart(canvas) {
+    if (typeof window.Chart === "undefined") {
+      return;
+    }
+    var spec = readJson(canvas.getAttribute("data-chart-source"));
+    if (!spec) {
+      return;
+    }
+    var colours = {
+      accent: cssVar("--accent") || "#1f5fbf",
+      success: cssVar("--success") || "#1f7a4d",
+      danger: cssVar("--danger") || "#b42318",
+      warning: "#c98a00",
+      muted: cssVar("--border-strong") || "#c3c9d2"
+    };
+    var grid = cssVar("--border") || "#dde1e7";
+    var text = cssVar("--text-muted") || "#5b6474";
+    var yFormat = formatter(spec.y);
+    var y2Format = spec.y2 ? formatter(spec.y2) : null;
+    var xFormat = spec.x && spec.x.format ? formatter(spec.x) : null;
+    var linearX = spec.x && spec.x.type === "linear";
+    var horizontal = !!spec.horizontal;
+    var spark = !!spec.sparkline;
+
+    var datasets = spec.datasets.map(function (d) {
+      var colour = colours[d.color || "accent"] || colours.accent;
+      var kind = d.kind || spec.kind || "line";
+      return {
+        type: kind,
+        label: d.label,
+        data: d.data,
+        borderColor: colour,
+        backgroundColor: colour,
+        borderWidth: kind === "line" ? 2 : 0,
+        borderDash: d.dashed ? [6, 4] : undefined,
+        pointRadius: 0,
+        pointHitRadius: 6,
+        spanGaps: false,
+        tension: 0.2,
+        borderRadius: kind === "bar" ? 2 : 0,
+        yAxisID: horizontal ? undefined : d.axis === "y2" ? "y2" : "y",
+        xAxisID: horizontal ? "x" : undefined
+      };
+    });
+
+    var valueAxis = {
+      beginAtZero: true,
+      grid: { color: grid, display: !spark },
+      display: !spark,
+      title: spec.y && spec.y.title ? { display: true, text: spec.y.title, color: text } : undefined,
+      ticks: { color: text, callback: function (v) { return yFormat(v); } }
+    };
+    var categoryAxis = {
+      type: linearX ? "linear" : "category",
+      min: linearX ? 0 : undefined,
+      max: linearX && spec.x.format === "percent" ? 1 : undefined,
+      grid: { display: linearX && !spark, color: grid },
+      display: !spark,
+      title: spec.x && spec.x.title ? { display: true, text: spec.x.title, color: text } : undefined,
+      ticks: {
+        color: text,
+        maxRotation: 0,
+        autoSkipPadding: 12,
+        callback: xFormat
+          ? function (v) { return xFormat(v); }
+          : function (v) { return this.getLabelForValue(v); }
+      }
+    };
+    var scales = horizontal ? { x: valueAxis, y: { grid: { display: false }, ticks: { color: text, autoSkip: false } } } : { x: categoryAxis, y: valueAxis };
+    if (spec.y2 && !horizontal) {
+      scales.y2 = {
+        position: "right",
+        beginAtZero: true,
+        grid: { display: false },
+        title: spec.y2.title ? { display: true, text: spec.y2.title, color: text } : undefined,
+        ticks: { color: text, callback: function (v) { return y2Format(v); } }
+      };
+    }
+
+    new window.Chart(canvas, {
+      type: spec.kind || "line",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        indexAxis: horizontal ? "y" : "x",
+        interaction: linearX ? { mode: "nearest", intersect: false } : { mode: "index", intersect: false },
+        plugins: {
+          legend: { display: !spark && datasets.length > 1, labels: { color: text, boxWidth: 12 } },
+          tooltip: {
+            enabled: !spark,
+            callbacks: {
+              title: xFormat
+                ? function (items) { return items.length ? xFormat(items[0].parsed.x) : ""; }
+                : undefined,
+              label: function (ctx) {
+                var value = horizontal ? ctx.parsed.x : ctx.parsed.y;
+                var format = ctx.dataset.yAxisID === "y2" ? y2Format : yFormat;
+                return ctx.dataset.label + ": " + format(value);
+              }
+            }
+          }
+        },
+        scales: scales
+      }
+    });
+  }
+
   function drawCharts(root) {
     root.querySelectorAll("canvas[data-chart='sales']").forEach(function (canvas) {
       if (!canvas.hasAttribute("data-drawn")) {
         canvas.setAttribute("data-drawn", "");
         drawSalesChart(canvas);
+      }
+    });
+    root.querySelectorAll("canvas[data-chart='series']").forEach(function (canvas) {
+      if (!canvas.hasAttribute("data-drawn")) {
+        canvas.setAttribute("data-drawn", "");
+        drawSeriesChart(canvas);
       }
     });
   }
