@@ -109,3 +109,52 @@ public sealed class ListRfmSegmentMembers(RapportDbContext db)
             .ToList());
     }
 }
+
+/// <summary>P(X(t) = n) for one number of repeat purchases; <c>OrMore</c> marks the last row, n or more.</summary>
+public sealed record PurchaseCountProbability(int Purchases, bool OrMore, double Probability);
+
+/// <summary>What the latest purchase model expects of a new customer in their first months after the first purchase.</summary>
+public sealed record NewCustomerOutlook(string Model, int Months, double Weeks, double ExpectedPurchases, IReadOnlyList<PurchaseCountProbability> Distribution);
+
+/// <summary>
+/// The latest purchase model's outlook for a new customer: expected repeat purchases E[X(t)] and the probability of
+/// exactly 0, 1, … 9 and of 10 or more repeat purchases in the first <c>months</c> months (t in weeks, as the models count).
+/// </summary>
+public sealed class GetNewCustomerOutlook(GetAnalytics analytics)
+{
+    public const int MaxMonths = 120;
+    private const int Counted = 10;
+
+    public async Task<Result<NewCustomerOutlook?>> HandleAsync(int? months, CancellationToken ct)
+    {
+        if (months is < 1 or > MaxMonths)
+        {
+            return Result<NewCustomerOutlook?>.Invalid("months", $"Must be from 1 to {MaxMonths}.");
+        }
+
+        var result = (await analytics.HandleAsync(ct)).Result;
+        return Result<NewCustomerOutlook?>.Ok(result is null ? null : Of(result, months ?? result.Settings.HorizonMonths));
+    }
+
+    /// <summary>Null when the run has no purchase model.</summary>
+    public static NewCustomerOutlook? Of(AnalyticsResult result, int months)
+    {
+        if (LatestAnalytics.PurchaseModelOf(result.Models.Purchase) is not { } model)
+        {
+            return null;
+        }
+
+        var weeks = months * Models.ClvOptions.WeeksPerMonth;
+        var distribution = new List<PurchaseCountProbability>(Counted + 1);
+        var below = 0.0;
+        for (var n = 0; n < Counted; n++)
+        {
+            var p = Math.Clamp(model.ProbabilityOfPurchases(n, weeks), 0, 1);
+            distribution.Add(new PurchaseCountProbability(n, false, Math.Round(p, 6)));
+            below += p;
+        }
+
+        distribution.Add(new PurchaseCountProbability(Counted, true, Math.Round(Math.Clamp(1 - below, 0, 1), 6)));
+        return new NewCustomerOutlook(model.Name, months, Math.Round(weeks, 4), Math.Round(model.ExpectedPurchases(weeks), 6), distribution);
+    }
+}

@@ -17,6 +17,7 @@ public static class AnalyticsServices
         services.AddScoped<SetKpiTarget>();
         services.AddScoped<GetTopCustomers>();
         services.AddScoped<ListRfmSegmentMembers>();
+        services.AddScoped<GetNewCustomerOutlook>();
         services.AddHostedService<AnalyticsWorker>();
         return services;
     }

@@ -66,6 +66,21 @@ public static class AnalyticsEndpoints
             .WithSummary("The best customers of the latest run by revenue, with their names, share of revenue and the categories they buy most")
             .WithDescription($"limit: 1..{GetTopCustomers.MaxLimit} (default 20).");
 
+        analytics.MapGet("/new-customer", async Task<Results<Ok<NewCustomerOutlook>, NoContent, ProblemHttpResult>> (
+                int? months, GetNewCustomerOutlook outlook, CancellationToken ct) =>
+            {
+                var result = await outlook.HandleAsync(months, ct);
+                if (!result.IsOk)
+                {
+                    return ApiProblems.From(result);
+                }
+
+                return result.Value is { } value ? TypedResults.Ok(value) : TypedResults.NoContent();
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("What the latest purchase model expects of a new customer: expected repeat purchases and P(0, 1, … 9, 10 or more) in their first months")
+            .WithDescription($"months: 1..{GetNewCustomerOutlook.MaxMonths} (default: the CLV horizon). 204 when no purchase model could be fitted.");
+
         var kpis = api.MapGroup("/kpis").WithTags("Analytics");
 
         kpis.MapGet("/", async Task<Results<Ok<KpiReport>, ProblemHttpResult>> (string? period, GetKpis get, CancellationToken ct) =>

@@ -10,7 +10,22 @@ namespace Rapport.Pages.Analytics;
 /// </summary>
 public sealed class ModelsModel(GetAnalytics analytics) : AnalyticsPageModel(analytics)
 {
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public NewCustomerOutlook? NewCustomer { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        NewCustomer = Result is { } result ? GetNewCustomerOutlook.Of(result, result.Settings.HorizonMonths) : null;
+    }
+
+    public string NewCustomerChart(NewCustomerOutlook outlook) => ChartJson(new
+    {
+        kind = "bar",
+        labels = outlook.Distribution.Select(d => d.OrMore ? $"{d.Purchases}+" : $"{d.Purchases}"),
+        x = new { title = "Repeat purchases" },
+        y = new { format = "percent", title = "Probability" },
+        datasets = new[] { new { label = "Probability", data = outlook.Distribution.Select(d => Finite(d.Probability)), color = "accent" } },
+    });
 
     public static string ModelName(string key) => key switch
     {

@@ -309,6 +309,28 @@ public sealed class AnalyticsPageTests(RapportAppFactory app) : IClassFixture<Ra
         (await client.GetAsync($"/api/v1/analytics/rfm-segments/{segment.Key}/customers?limit=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task A_new_customers_outlook_is_the_models_distribution_of_repeat_purchases()
+    {
+        var result = await AnalyticsSeed.LatestAsync(app);
+        var p = result.Models.Purchase!.Parameters;
+        var model = new Rapport.Analytics.Models.BgNbdModel(p["r"], p["alpha"], p["a"], p["b"]);
+        var client = app.ClientAs(Role.Analyst);
+
+        var outlook = await client.GetFromJsonAsync<JsonElement>("/api/v1/analytics/new-customer?months=6");
+        var weeks = 6 * Rapport.Analytics.Models.ClvOptions.WeeksPerMonth;
+        outlook.GetProperty("expectedPurchases").GetDouble().Should().BeApproximately(model.ExpectedPurchases(weeks), 1e-5);
+        var distribution = outlook.GetProperty("distribution").EnumerateArray().ToList();
+        distribution.Should().HaveCount(11);
+        distribution[0].GetProperty("probability").GetDouble().Should().BeApproximately(model.ProbabilityOfPurchases(0, weeks), 1e-5);
+        distribution[10].GetProperty("orMore").GetBoolean().Should().BeTrue();
+        distribution.Sum(d => d.GetProperty("probability").GetDouble()).Should().BeApproximately(1, 1e-4);
+
+        (await client.GetAsync("/api/v1/analytics/new-customer?months=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var page = await (await PageSession.SignInAsync(app, Role.Analyst)).GetAsync("/analytics/models");
+        page.QuerySelector("#new-customer [data-figure=new-customer-expected]").Should().NotBeNull();
+    }
+
     private Task<double?> TargetAsync(string key) =>
         app.WithDbAsync(db => db.KpiTargets.Where(t => t.Kpi == key).Select(t => (double?)t.Target).SingleOrDefaultAsync());
 
@@ -333,5 +355,48 @@ public sealed class AnalyticsPagesBeforeAnyRunTests(RapportAppFactory app) : ICl
         kpis.QuerySelectorAll("section.kpi .empty-state").Should().HaveCount(KpiRegistry.Standard.All.Count);
         (await session.GetAsync("/")).QuerySelector("#dashboard-kpis").Should().BeNull();
         (await app.ClientAs(Role.Analyst).GetFromJsonAsync<JsonElement>("/api/v1/analytics/top-customers")).GetArrayLength().Should().Be(0);
+    }
+}
+
+/// <summary>
+/// A shop where nobody came back, with a refund, a zero-value order and an order dated in the future: the run explains
+/// what it could not do, and no page shows NaN or infinity.
+/// </summary>
+public sealed class AnalyticsPagesWithBadDataTests(RapportAppFactory app) : IClassFixture<RapportAppFactory>
+{
+    [Fact]
+    public async Task Without_repeat_buyers_and_with_refunds_and_future_orders_the_pages_explain_instead_of_failing()
+    {
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        await AnalyticsSeed.PostAsync(app, Enumerable.Range(0, 20).Select(i => ($"single-{i}", today.AddDays(-i * 9), 15m + i))
+            .Append(("freebie", today.AddDays(-4), 0m)));
+        var client = app.ClientAs(Role.Marketing);
+        var customer = (await (await client.PostAsJsonAsync("/api/v1/customers", new { firstName = "Early", lastName = "Bird" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        // An order stamped later today than the run's as-of day (clocks of shops run ahead): left out with a warning.
+        var ahead = await client.PostAsJsonAsync("/api/v1/transactions", new { customerId = customer, total = 99m, currency = "USD", occurredAt = app.Clock.GetUtcNow().AddHours(20) });
+        ahead.StatusCode.Should().Be(HttpStatusCode.Created, await ahead.Content.ReadAsStringAsync());
+        // A refund as a negative total is refused with a field error (refunds are not recorded as transactions).
+        var refund = await client.PostAsJsonAsync("/api/v1/transactions", new { customerId = customer, total = -40m, currency = "USD" });
+        refund.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refund.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("total", out _).Should().BeTrue();
+        (await AnalyticsSeed.RunAsync(app)).Status.Should().Be(AnalyticsRunStatus.Succeeded);
+
+        var session = await PageSession.SignInAsync(app, Role.Analyst);
+        foreach (var path in new[] { "/analytics", "/analytics/kpis", "/analytics/rfm", "/analytics/best-customers", "/analytics/retention", "/analytics/models", "/" })
+        {
+            var response = await session.Client.GetAsync(path);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, path);
+            var html = await response.Content.ReadAsStringAsync();
+            html.Should().NotContain("NaN", path).And.NotContain("Infinity", path);
+        }
+
+        var overview = await session.GetAsync("/analytics");
+        overview.QuerySelectorAll("#model-warnings [data-warning]").Select(w => w.GetAttribute("data-warning"))
+            .Should().Contain(["no-repeat-buyers", "future-transactions"]);
+        var models = await session.GetAsync("/analytics/models");
+        models.QuerySelector("#purchase-model .empty-state").Should().NotBeNull();
+        models.QuerySelector("#new-customer").Should().BeNull();
+        (await app.ClientAs(Role.Analyst).GetAsync("/api/v1/analytics/new-customer")).StatusCode.Should().Be(HttpStatusCode.NoContent);
     }
 }
