@@ -208,18 +208,28 @@ public sealed partial class RecomputeAnalytics(
     private async Task WriteAsync(List<CustomerAnalytics> rows, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        for (var start = 0; start < rows.Count; start += WriteChunk)
+        // Large writes raise a SQLite connection's page cache to 128 MiB; this connection goes back to the pool, where
+        // the cache would stay filled (one more pooled connection per run, about 130 MB each), so it is put back after.
+        var pageCache = await SqliteIngestStore.RaisePageCacheAsync(connection, ct);
+        try
         {
-            var chunk = rows.GetRange(start, Math.Min(WriteChunk, rows.Count - start));
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await CustomerAnalyticsWriter.WriteAsync(Context(connection, transaction, now), chunk, ct);
-            await transaction.CommitAsync(ct);
-        }
+            for (var start = 0; start < rows.Count; start += WriteChunk)
+            {
+                var chunk = rows.GetRange(start, Math.Min(WriteChunk, rows.Count - start));
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await CustomerAnalyticsWriter.WriteAsync(Context(connection, transaction, now), chunk, ct);
+                await transaction.CommitAsync(ct);
+            }
 
-        await using (var transaction = await connection.BeginTransactionAsync(ct))
+            await using (var transaction = await connection.BeginTransactionAsync(ct))
+            {
+                await CustomerAnalyticsWriter.ClearOlderThanAsync(Context(connection, transaction, now), now, ct);
+                await transaction.CommitAsync(ct);
+            }
+        }
+        finally
         {
-            await CustomerAnalyticsWriter.ClearOlderThanAsync(Context(connection, transaction, now), now, ct);
-            await transaction.CommitAsync(ct);
+            await SqliteIngestStore.RestorePageCacheAsync(connection, pageCache);
         }
     }
 
