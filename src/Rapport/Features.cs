@@ -14,6 +14,7 @@ using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
 using Rapport.Transactions;
+using Rapport.Values;
 using Rapport.Webhooks;
 
 namespace Rapport;
@@ -41,6 +42,7 @@ public static class Features
         services.AddDataQuality();
         services.AddImports();
         services.AddExports();
+        services.AddValues();
         return services;
     }
 }

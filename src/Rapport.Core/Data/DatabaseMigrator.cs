@@ -85,7 +85,7 @@ public sealed class DatabaseMigrator(RapportDatabase database, ILogger<DatabaseM
     }
 
     /// <summary>Applies one script unless another process applied it meanwhile; false when it was already there.</summary>
-    private static async Task<bool> ApplyAsync(DbConnection connection, Migration migration, CancellationToken ct)
+    private async Task<bool> ApplyAsync(DbConnection connection, Migration migration, CancellationToken ct)
     {
         // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here, so the check below cannot race another
         // migrator that read schema_versions before we did (PostgreSQL is serialised by the advisory lock as well).
@@ -99,6 +99,12 @@ public sealed class DatabaseMigrator(RapportDatabase database, ILogger<DatabaseM
         }
 
         await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: ct));
+        if (migration.Version == Values.DefaultValuesSeed.MigrationVersion)
+        {
+            // Data that a script cannot hold well: the default taxonomy comes from code (see DefaultValuesSeed).
+            await Values.DefaultValuesSeed.InsertAsync(connection, tx, database, ct);
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO schema_versions (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
             new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow.ToString("O") },

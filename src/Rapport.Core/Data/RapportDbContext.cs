@@ -10,6 +10,7 @@ using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
 using Rapport.Transactions;
+using Rapport.Values;
 using Rapport.Webhooks;
 
 namespace Rapport.Data;
@@ -40,6 +41,12 @@ public sealed class RapportDbContext(DbContextOptions<RapportDbContext> options)
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<AnalyticsRun> AnalyticsRuns => Set<AnalyticsRun>();
     public DbSet<KpiTargetSetting> KpiTargets => Set<KpiTargetSetting>();
+    public DbSet<TaxonomyValue> TaxonomyValues => Set<TaxonomyValue>();
+    public DbSet<ValueChange> ValueChanges => Set<ValueChange>();
+    public DbSet<ValueRating> ValueRatings => Set<ValueRating>();
+    public DbSet<ProductValue> ProductValues => Set<ProductValue>();
+    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<PartnerValue> PartnerValues => Set<PartnerValue>();
 
     public bool IsPostgres => Database.IsNpgsql();
 

@@ -65,6 +65,7 @@ public static class RapportApi
         api.MapImportEndpoints();
         api.MapExportEndpoints();
         api.MapAnalyticsEndpoints();
+        api.MapValueEndpoints();
         return app;
     }
 }
