@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(DuplicatesCommand.Create());
         root.Subcommands.Add(AnalyticsCommand.Create());
+        root.Subcommands.Add(ResearchCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

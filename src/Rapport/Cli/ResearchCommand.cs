@@ -1,0 +1,171 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Rapport.Research.Themes;
+
+namespace Rapport.Cli;
+
+/// <summary>
+/// <c>rapport research &lt;subcommand&gt;</c>: customer research. <c>detect</c> runs theme detection over a file of
+/// comments, without a database (the default taxonomy until the values store supplies the business's own).
+/// Exit codes: 0 done, 2 a problem with the input, 1 usage.
+/// </summary>
+internal static class ResearchCommand
+{
+    public const int InputProblem = 2;
+
+    public static Command Create()
+    {
+        var research = new Command("research", "Customer research: theme detection in free text.");
+        research.Subcommands.Add(CreateDetect());
+        return research;
+    }
+
+    private static Command CreateDetect()
+    {
+        var command = new Command("detect",
+            "Detect the values each comment mentions (default taxonomy), with a sentiment in -1..1 per value. The input has one " +
+            "comment per line (UTF-8; blank lines count as lines). With --json, one JSON line per input line: " +
+            "{\"line\":N,\"values\":[{\"value\":\"sustainability\",\"sentiment\":0.6}]}.");
+        var input = new Option<FileInfo>("--input") { Description = "The comments file, one comment per line.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON line per input line instead of the report." };
+        command.Options.Add(input);
+        command.Options.Add(json);
+        command.SetAction((parse, ct) =>
+        {
+            var file = parse.GetValue(input)!;
+            if (!file.Exists)
+            {
+                return Task.FromResult(Problem($"The input file '{file.FullName}' does not exist."));
+            }
+
+            var detector = new ThemeDetector(Taxonomy.Default);
+            var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+            try
+            {
+                var summary = new Summary();
+                var number = 0;
+                // Invalid UTF-8 becomes U+FFFD rather than an error: a comment in a broken encoding yields fewer matches.
+                foreach (var line in File.ReadLines(file.FullName, Encoding.UTF8))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    number++;
+                    var detection = detector.Detect(line);
+                    summary.Add(detection);
+                    stdout.WriteLine(parse.GetValue(json) ? Json(number, detection) : Text(number, line, detection));
+                }
+
+                if (!parse.GetValue(json))
+                {
+                    stdout.Write(summary.Text(number));
+                }
+            }
+            catch (IOException e)
+            {
+                stdout.Flush();
+                return Task.FromResult(Problem($"Could not read '{file.FullName}': {e.Message}"));
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return Task.FromResult(Problem($"Could not read '{file.FullName}': {e.Message}"));
+            }
+            finally
+            {
+                stdout.Flush();
+            }
+
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static int Problem(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return InputProblem;
+    }
+
+    /// <summary>Two decimals are plenty for a lexicon score; −0 prints as 0.</summary>
+    internal static double Rounded(double sentiment)
+    {
+        var rounded = Math.Round(sentiment, 2, MidpointRounding.AwayFromZero);
+        return rounded == 0 ? 0 : rounded;
+    }
+
+    private static string Json(int line, ThemeDetection detection)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("line", line);
+            w.WriteStartArray("values");
+            foreach (var value in detection.Values)
+            {
+                w.WriteStartObject();
+                w.WriteString("value", value.Value);
+                w.WriteNumber("sentiment", Rounded(value.Sentiment));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>"line 3: price -0.22 ("not cheap" → cheap, negated)": the evidence quoted from the comment, at most 60 characters each.</summary>
+    private static string Text(int line, string comment, ThemeDetection detection)
+    {
+        if (detection.Values.Count == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"line {line}: no value");
+        }
+
+        var parts = detection.Values.Select(v =>
+        {
+            var evidence = string.Join(", ", v.Evidence.Select(e =>
+            {
+                var quoted = comment.Substring(e.Start, Math.Min(e.Length, 60));
+                return e.Negated ? $"\"{quoted}\" negated" : $"\"{quoted}\"";
+            }));
+            return string.Create(CultureInfo.InvariantCulture, $"{v.Value} {Rounded(v.Sentiment):+0.00;-0.00;0.00} ({evidence})");
+        });
+        return string.Create(CultureInfo.InvariantCulture, $"line {line}: {string.Join("; ", parts)}");
+    }
+
+    private sealed class Summary
+    {
+        private readonly Dictionary<string, (int Count, double Sum)> _values = new(StringComparer.Ordinal);
+        private int _withValues;
+
+        public void Add(ThemeDetection detection)
+        {
+            if (detection.Values.Count > 0)
+            {
+                _withValues++;
+            }
+
+            foreach (var value in detection.Values)
+            {
+                var (count, sum) = _values.GetValueOrDefault(value.Value);
+                _values[value.Value] = (count + 1, sum + value.Sentiment);
+            }
+        }
+
+        public string Text(int lines)
+        {
+            var text = new StringBuilder();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{lines:N0} lines, {_withValues:N0} mention at least one value.");
+            foreach (var (value, (count, sum)) in _values.OrderByDescending(v => v.Value.Count).ThenBy(v => v.Key, StringComparer.Ordinal))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {value,-15} {count,6:N0} lines, mean sentiment {Rounded(sum / count),5:+0.00;-0.00;0.00}");
+            }
+
+            return text.ToString();
+        }
+    }
+}
