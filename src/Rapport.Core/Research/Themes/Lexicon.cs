@@ -37,9 +37,9 @@ public static class Lexicon
     };
 
     /// <summary>Negator + next word pairs that do not negate: "not only cheap", "no doubt the best", "nothing but praise".</summary>
-    public static readonly HashSet<string> NonNegatingFollowers = new(StringComparer.Ordinal)
+    public static readonly HashSet<string> NonNegatingPairs = new(StringComparer.Ordinal)
     {
-        "only", "just", "doubt", "wonder", "but", "matter",
+        "not only", "not just", "no doubt", "no wonder", "nothing but", "no matter", "never mind",
     };
 
     /// <summary>Multipliers of the next sentiment word within two words ("very rude", "a bit pricey", "too expensive").</summary>

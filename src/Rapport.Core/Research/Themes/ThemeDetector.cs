@@ -218,6 +218,7 @@ public sealed class ThemeDetector(Taxonomy taxonomy)
         var atBoundary = true;
         var negationLeft = 0; // words still in the current negator's scope
         var negating = false; // whether that scope negates (a negator inside a negator's scope cancels it)
+        var negator = "";
         double intensity = 1;
         var intensityLeft = 0;
         for (var t = 0; t < tokens.Count; t++)
@@ -250,7 +251,7 @@ public sealed class ThemeDetector(Taxonomy taxonomy)
 
             atBoundary = false;
             var stem = EnglishStemmer.Stem(lower);
-            if (negationLeft == NegationScope && Lexicon.NonNegatingFollowers.Contains(lower))
+            if (negationLeft == NegationScope && Lexicon.NonNegatingPairs.Contains(negator + " " + lower))
             {
                 negationLeft = 0; // "not only", "no doubt", "nothing but"
                 negating = false;
@@ -270,6 +271,7 @@ public sealed class ThemeDetector(Taxonomy taxonomy)
             {
                 negationLeft = NegationScope;
                 negating = !negated;
+                negator = lower;
             }
             else if (Lexicon.Intensifiers.TryGetValue(lower, out var factor))
             {
