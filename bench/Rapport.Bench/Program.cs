@@ -6,5 +6,6 @@ if (args is ["ingest", .. var ingestArgs]) { return await IngestScenario.RunAsyn
 if (args is ["analytics", .. var analyticsArgs]) { return AnalyticsScenario.Run(analyticsArgs); }
 if (args is ["recompute", .. var recomputeArgs]) { return await RecomputeScenario.RunAsync(recomputeArgs); }
 if (args is ["models", .. var modelsArgs]) { return ModelsScenario.Run(modelsArgs); }
+if (args is ["themes", .. var themesArgs]) { return ThemesScenario.Run(themesArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);
