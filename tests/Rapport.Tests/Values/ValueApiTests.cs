@@ -56,6 +56,8 @@ public sealed class ValueApiTests(RapportAppFactory app) : IClassFixture<Rapport
         after.GetProperty("description").ValueKind.Should().Be(JsonValueKind.Null);
         after.GetProperty("vocabulary").EnumerateArray().Select(e => e.GetString()).Should().Equal("nearby", "farm shop");
 
+        await (await PatchAsync("local_sourcing", "\"2\"", new { key = "other_key" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await PatchAsync("local_sourcing", "\"2\"", new { name = (string?)null })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "name");
         var unchanged = await PatchAsync("local_sourcing", "\"2\"", new { name = "Locally sourced" });
         unchanged.Headers.ETag!.Tag.Should().Be("\"2\"", "a patch that changes nothing keeps the version");
 
