@@ -8,6 +8,7 @@ public static class ValueServices
     {
         services.AddScoped<GetValue>();
         services.AddScoped<ListValues>();
+        services.AddScoped<Research.Themes.GetBusinessTaxonomy>();
         services.AddScoped<GetValueHistory>();
         services.AddScoped<CreateValue>();
         services.AddScoped<UpdateValue>();

@@ -9,12 +9,21 @@ namespace Rapport.Cli;
 
 /// <summary>
 /// <c>rapport research &lt;subcommand&gt;</c>: customer research. <c>detect</c> runs theme detection over a file of
-/// comments, without a database (the default taxonomy until the values store supplies the business's own).
+/// comments: with the default taxonomy and no database, or with the business's own taxonomy from the database
+/// (<c>--taxonomy database</c>).
 /// Exit codes: 0 done, 2 a problem with the input, 1 usage.
 /// </summary>
 internal static class ResearchCommand
 {
     public const int InputProblem = 2;
+
+    /// <summary>The business's taxonomy from the configured database (migrated first, like every command that uses it).</summary>
+    private static async Task<Taxonomy> StoredTaxonomyAsync(CancellationToken ct)
+    {
+        await using var services = CliHost.CreateServices();
+        await using var scope = await CliHost.StartAsync(services, ct);
+        return await scope.ServiceProvider.GetRequiredService<GetBusinessTaxonomy>().HandleAsync(ct);
+    }
 
     public static Command Create()
     {
@@ -26,22 +35,29 @@ internal static class ResearchCommand
     private static Command CreateDetect()
     {
         var command = new Command("detect",
-            "Detect the values each comment mentions (default taxonomy), with a sentiment in -1..1 per value. The input has one " +
+            "Detect the values each comment mentions (the default taxonomy, or the business's with --taxonomy database), with a sentiment in -1..1 per value. The input has one " +
             "comment per line (UTF-8; blank lines count as lines). With --json, one JSON line per input line: " +
             "{\"line\":N,\"values\":[{\"value\":\"sustainability\",\"sentiment\":0.6}]}.");
         var input = new Option<FileInfo>("--input") { Description = "The comments file, one comment per line.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per input line instead of the report." };
+        var taxonomy = new Option<string>("--taxonomy")
+        {
+            Description = "default: the taxonomy Rapport ships, no database needed; database: the business's own values and vocabularies as edited on the Values page.",
+            DefaultValueFactory = _ => "default",
+        };
+        taxonomy.AcceptOnlyFromAmong("default", "database");
         command.Options.Add(input);
         command.Options.Add(json);
-        command.SetAction((parse, ct) =>
+        command.Options.Add(taxonomy);
+        command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(input)!;
             if (!file.Exists)
             {
-                return Task.FromResult(Problem($"The input file '{file.FullName}' does not exist."));
+                return Problem($"The input file '{file.FullName}' does not exist.");
             }
 
-            var detector = new ThemeDetector(Taxonomy.Default);
+            var detector = new ThemeDetector(parse.GetValue(taxonomy) == "database" ? await StoredTaxonomyAsync(ct) : Taxonomy.Default);
             var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
             try
             {
@@ -65,18 +81,18 @@ internal static class ResearchCommand
             catch (IOException e)
             {
                 stdout.Flush();
-                return Task.FromResult(Problem($"Could not read '{file.FullName}': {e.Message}"));
+                return Problem($"Could not read '{file.FullName}': {e.Message}");
             }
             catch (UnauthorizedAccessException e)
             {
-                return Task.FromResult(Problem($"Could not read '{file.FullName}': {e.Message}"));
+                return Problem($"Could not read '{file.FullName}': {e.Message}");
             }
             finally
             {
                 stdout.Flush();
             }
 
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }

@@ -8,9 +8,15 @@ public sealed class ResearchCliTests
 {
     private sealed record CliRun(int ExitCode, string[] Stdout, string Stderr, string WorkingDirectory);
 
-    private static async Task<CliRun> RunAsync(params string[] args)
+    private static Task<CliRun> RunAsync(params string[] args) => RunInAsync(null, args);
+
+    /// <summary>
+    /// Runs the CLI in <paramref name="sqliteDirectory"/> with its default SQLite database (data/rapport.db there), or,
+    /// when null, in a new directory with an unreachable PostgreSQL configured.
+    /// </summary>
+    private static async Task<CliRun> RunInAsync(string? sqliteDirectory, params string[] args)
     {
-        var workingDirectory = Directory.CreateTempSubdirectory("rapport-research-cli-").FullName;
+        var workingDirectory = sqliteDirectory ?? Directory.CreateTempSubdirectory("rapport-research-cli-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -19,9 +25,17 @@ public sealed class ResearchCliTests
             WorkingDirectory = workingDirectory,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        // A database that cannot be reached: the command must not need one.
-        start.Environment["Rapport__Database__Provider"] = "postgres";
-        start.Environment["Rapport__Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Timeout=1";
+        if (sqliteDirectory is null)
+        {
+            // A database that cannot be reached: the command must not need one.
+            start.Environment["Rapport__Database__Provider"] = "postgres";
+            start.Environment["Rapport__Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Timeout=1";
+        }
+        else
+        {
+            start.Environment["Rapport__Database__Provider"] = "sqlite";
+            start.Environment.Remove("Rapport__Database__ConnectionString");
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rapport.dll"));
         foreach (var arg in args)
         {
@@ -118,5 +132,37 @@ public sealed class ResearchCliTests
 
         var usage = await RunAsync("research", "detect", "--json");
         usage.ExitCode.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Detect_with_the_database_taxonomy_uses_the_businesss_edited_vocabulary()
+    {
+        var directory = Directory.CreateTempSubdirectory("rapport-research-db-").FullName;
+        var file = WriteFile("The latte art alone is worth the visit\nEco-friendly cups");
+        (await RunInAsync(directory, "db", "migrate")).ExitCode.Should().Be(0);
+
+        // The business adds "latte art" to craftsmanship and retires sustainability, as it would on the Values page.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "data", "rapport.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                UPDATE taxonomy_values SET vocabulary = vocabulary || char(10) || 'latte art' WHERE key = 'craftsmanship';
+                UPDATE taxonomy_values SET status = 'retired' WHERE key = 'sustainability';
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var shipped = await RunAsync("research", "detect", "--input", file, "--json");
+        var stored = await RunInAsync(directory, "research", "detect", "--input", file, "--json", "--taxonomy", "database");
+
+        shipped.ExitCode.Should().Be(0, shipped.Stderr);
+        stored.ExitCode.Should().Be(0, stored.Stderr);
+        shipped.Stdout[0].Should().NotContain("craftsmanship");
+        shipped.Stdout[1].Should().Contain("\"value\":\"sustainability\"");
+        stored.Stdout[0].Should().Contain("\"value\":\"craftsmanship\"");
+        stored.Stdout[1].Should().NotContain("sustainability");
+        (await RunAsync("research", "detect", "--input", file, "--taxonomy", "mine")).ExitCode.Should().NotBe(0);
     }
 }
