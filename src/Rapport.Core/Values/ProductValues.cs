@@ -142,3 +142,80 @@ internal static class ValueTagRules
         return result;
     }
 }
+
+/// <summary>A column of the products × values matrix: an active value, how many products support it and how strongly.</summary>
+public sealed record MatrixValue(string Key, string Name, int? Importance, int Products, int CoreProducts);
+
+/// <summary>A row: a product and its strength (1–3) per value key; values it does not support are absent.</summary>
+public sealed record MatrixProduct(long Id, string Sku, string Name, string? Category, bool Active, IReadOnlyDictionary<string, int> Strengths);
+
+/// <param name="Unsupported">Active values no product supports, most important to the business first: the supply side of the gap report.</param>
+/// <param name="Untagged">Products (of those listed) tagged with no value.</param>
+/// <param name="Truncated">True when more products matched than <see cref="GetProductValueMatrix.MaxProducts"/>.</param>
+public sealed record ProductValueMatrix(
+    IReadOnlyList<MatrixValue> Values,
+    IReadOnlyList<MatrixProduct> Products,
+    IReadOnlyList<MatrixValue> Unsupported,
+    int Untagged,
+    bool Truncated);
+
+/// <summary>
+/// Products × values (issue 5, part 8): every active value as a column (most important to the business first, then by
+/// name), products as rows by category and name, each cell the strength the product supports the value with. A
+/// category narrows the rows. Retired and merged values are left out (their tags moved with a merge).
+/// </summary>
+public sealed class GetProductValueMatrix(RapportDbContext db)
+{
+    public const int MaxProducts = 1000;
+
+    public async Task<Result<ProductValueMatrix>> HandleAsync(string? category, bool includeInactive, CancellationToken ct)
+    {
+        if (category is { Length: > 100 })
+        {
+            return Result<ProductValueMatrix>.Invalid("category", "Must be at most 100 characters.");
+        }
+
+        var values = await db.TaxonomyValues.AsNoTracking().Where(v => v.Status == ValueStatus.Active)
+            .Select(v => new { v.Id, v.Key, v.Name }).ToListAsync(ct);
+        var ids = values.Select(v => v.Id).ToList();
+        // The newest rating of each value is its current importance (ratings are append-only).
+        var ratings = await db.ValueRatings.AsNoTracking().Where(r => ids.Contains(r.ValueId))
+            .Select(r => new { r.ValueId, r.Id, r.Importance }).ToListAsync(ct);
+        var importance = ratings.GroupBy(r => r.ValueId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!.Importance);
+
+        var products = db.Products.AsNoTracking().AsQueryable();
+        if (!includeInactive)
+        {
+            products = products.Where(p => p.Active);
+        }
+
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            var wanted = category.Trim();
+            products = products.Where(p => p.Category == wanted);
+        }
+
+        var rows = await products.OrderBy(p => p.Category).ThenBy(p => p.NameNormalized).ThenBy(p => p.Id).Take(MaxProducts + 1)
+            .Select(p => new { p.Id, p.Sku, p.Name, p.Category, p.Active }).ToListAsync(ct);
+        var truncated = rows.Count > MaxProducts;
+        if (truncated)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        var productIds = rows.Select(p => p.Id).ToList();
+        var keyOf = values.ToDictionary(v => v.Id, v => v.Key);
+        var tags = await db.ProductValues.AsNoTracking().Where(t => productIds.Contains(t.ProductId) && ids.Contains(t.ValueId))
+            .Select(t => new { t.ProductId, t.ValueId, t.Strength }).ToListAsync(ct);
+        var byProduct = tags.GroupBy(t => t.ProductId).ToDictionary(g => g.Key, g => g.ToDictionary(t => keyOf[t.ValueId], t => t.Strength, StringComparer.Ordinal));
+
+        var columns = values
+            .Select(v => new MatrixValue(v.Key, v.Name, importance.TryGetValue(v.Id, out var i) ? i : null,
+                tags.Count(t => t.ValueId == v.Id), tags.Count(t => t.ValueId == v.Id && t.Strength == 3)))
+            .OrderByDescending(v => v.Importance ?? 0).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var matrixRows = rows.Select(p => new MatrixProduct(p.Id, p.Sku, p.Name, p.Category, p.Active,
+            byProduct.TryGetValue(p.Id, out var s) ? s : new Dictionary<string, int>(StringComparer.Ordinal))).ToList();
+        return Result<ProductValueMatrix>.Ok(new ProductValueMatrix(columns, matrixRows,
+            columns.Where(c => c.Products == 0).ToList(), matrixRows.Count(r => r.Strengths.Count == 0), truncated));
+    }
+}

@@ -16,6 +16,7 @@ public static class ValueServices
         services.AddScoped<ChangeValueStatus>();
         services.AddScoped<RateValueImportance>();
         services.AddScoped<GetProductValues>();
+        services.AddScoped<GetProductValueMatrix>();
         services.AddScoped<SetProductValues>();
         services.AddScoped<ListPartners>();
         services.AddScoped<GetPartner>();

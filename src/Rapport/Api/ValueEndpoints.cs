@@ -22,6 +22,16 @@ public static class ValueEndpoints
         MapValues(api.MapGroup("/values").WithTags("Values").RequireAuthorization(Policies.Read));
         MapProductValues(api.MapGroup("/products").WithTags("Values").RequireAuthorization(Policies.Read));
         MapPartners(api.MapGroup("/partners").WithTags("Partners").RequireAuthorization(Policies.Read));
+        api.MapGet("/product-values", async Task<Results<Ok<ProductValueMatrix>, ProblemHttpResult>> (
+                string? category, bool? includeInactive, GetProductValueMatrix matrix, CancellationToken ct) =>
+            {
+                var result = await matrix.HandleAsync(category, includeInactive ?? false, ct);
+                return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
+            })
+            .WithTags("Values")
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("Products × values: each active value's products and each product's strength (1–3) per value, and the values no product supports")
+            .WithDescription($"category narrows the products; includeInactive adds inactive products. At most {GetProductValueMatrix.MaxProducts} products (truncated says when more matched).");
         return api;
     }
 
