@@ -35,16 +35,19 @@ public sealed class GetKpis(RapportDbContext db, GetAnalytics analytics)
 {
     public static readonly IReadOnlyList<string> Periods = ["month", "quarter", "year"];
 
-    public async Task<Result<KpiReport>> HandleAsync(string? period, CancellationToken ct)
+    public async Task<Result<KpiReport>> HandleAsync(string? period, CancellationToken ct) =>
+        Period(period) is { } problem ? problem : await HandleAsync(period, await analytics.HandleAsync(ct), ct);
+
+    /// <summary>The same from a view of the latest run the caller has already read (the analytics pages have).</summary>
+    public async Task<Result<KpiReport>> HandleAsync(string? period, AnalyticsView view, CancellationToken ct)
     {
-        period = (period ?? "month").Trim().ToLowerInvariant();
-        if (!Periods.Contains(period))
+        if (Period(period) is { } problem)
         {
-            return Result<KpiReport>.Invalid("period", "Must be month, quarter or year.");
+            return problem;
         }
 
+        period = (period ?? "month").Trim().ToLowerInvariant();
         var targets = await db.KpiTargets.AsNoTracking().ToDictionaryAsync(t => t.Kpi, t => (decimal)t.Target, ct);
-        var view = await analytics.HandleAsync(ct);
         var registry = KpiRegistry.Standard;
         if (view.Result is not { } result)
         {
@@ -82,6 +85,9 @@ public sealed class GetKpis(RapportDbContext db, GetAnalytics analytics)
 
         return Result<KpiReport>.Ok(new KpiReport(period, latest >= 0 ? rows[latest].Start : null, result.AsOf, view.Run?.Id, result.Currency, kpis));
     }
+
+    private static Result<KpiReport>? Period(string? period) =>
+        Periods.Contains((period ?? "month").Trim().ToLowerInvariant()) ? null : Result<KpiReport>.Invalid("period", "Must be month, quarter or year.");
 
     private static decimal? Round(decimal? value) => value is { } v ? Math.Round(v, 6) : null;
 }

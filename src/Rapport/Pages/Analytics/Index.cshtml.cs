@@ -16,7 +16,7 @@ public sealed class IndexModel(GetAnalytics analytics, GetKpis getKpis, ListAnal
     public async Task OnGetAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
-        Kpis = (await getKpis.HandleAsync("month", ct)).Value;
+        Kpis = (await getKpis.HandleAsync("month", View, ct)).Value;
         Runs = (await listRuns.HandleAsync(10, ct)).Value ?? [];
     }
 

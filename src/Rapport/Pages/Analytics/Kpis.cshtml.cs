@@ -17,7 +17,7 @@ public sealed class KpisModel(GetAnalytics analytics, GetKpis getKpis, SetKpiTar
     public async Task<IActionResult> OnGetAsync(string? period, CancellationToken ct)
     {
         await LoadAsync(ct);
-        var report = await getKpis.HandleAsync(period, ct);
+        var report = await getKpis.HandleAsync(period, View, ct);
         if (!report.IsOk)
         {
             // An unknown period in the address is not worth an error page: show months.
