@@ -41,13 +41,17 @@ public sealed class GetTopCustomers(RapportDbContext db, GetAnalytics analytics,
         return Result<IReadOnlyList<TopCustomerRow>>.Ok(await DescribeAsync(result, result.BestCustomers.Top.Take(limit ?? 20).ToList(), ct));
     }
 
+    /// <summary>Display names of customers by id (a run's results hold ids only); customers deleted since are absent.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> NamesAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
+        await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email })
+            .ToDictionaryAsync(c => c.Id, c => CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id), ct);
+
     /// <summary>Names and top categories of the given best customers, in their order.</summary>
     public async Task<IReadOnlyList<TopCustomerRow>> DescribeAsync(AnalyticsResult result, IReadOnlyList<TopCustomer> top, CancellationToken ct)
     {
         var ids = top.Select(t => t.CustomerId).ToList();
-        var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id))
-            .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email })
-            .ToDictionaryAsync(c => c.Id, c => CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id), ct);
+        var names = await NamesAsync(ids, ct);
         var currency = CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
         // A hundred customers' lines at most: grouped here, where ties between categories are settled by name.
         var lines = await (

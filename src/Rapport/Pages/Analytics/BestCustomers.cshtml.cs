@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Rapport.Analytics;
-using Rapport.Customers;
-using Rapport.Data;
 
 namespace Rapport.Pages.Analytics;
 
@@ -9,7 +6,7 @@ namespace Rapport.Pages.Analytics;
 /// /analytics/best-customers: the Pareto curve of revenue (and of gross profit where product costs are known), the share
 /// of customers that brings 80 % of revenue, the best customers with what they buy, and heavy users per category.
 /// </summary>
-public sealed class BestCustomersModel(GetAnalytics analytics, GetTopCustomers topCustomers, RapportDbContext db) : AnalyticsPageModel(analytics)
+public sealed class BestCustomersModel(GetAnalytics analytics, GetTopCustomers topCustomers) : AnalyticsPageModel(analytics)
 {
     public const int TopShown = 20;
 
@@ -26,9 +23,7 @@ public sealed class BestCustomersModel(GetAnalytics analytics, GetTopCustomers t
 
         Top = await topCustomers.DescribeAsync(result, result.BestCustomers.Top.Take(TopShown).ToList(), ct);
         var heavyIds = result.BestCustomers.HeavyUsers.SelectMany(h => h.TopCustomerIds.Take(3)).Distinct().ToList();
-        Names = await db.Customers.AsNoTracking().Where(c => heavyIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.FirstName, c.LastName, c.Email })
-            .ToDictionaryAsync(c => c.Id, c => CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id), ct);
+        Names = await topCustomers.NamesAsync(heavyIds, ct);
     }
 
     /// <summary>The curves (revenue, profit when known) against the line of perfect equality.</summary>

@@ -42,14 +42,18 @@ public static class KpiSparkline
     /// <summary>The last twelve complete periods (the running one would read as a drop).</summary>
     public static IReadOnlyList<Rapport.Analytics.KpiPoint> Points(Rapport.Analytics.KpiView kpi) => kpi.Series.Where(p => !p.Partial).TakeLast(12).ToList();
 
-    public static string Json(Rapport.Analytics.KpiView kpi) => JsonSerializer.Serialize(new
+    public static string Json(Rapport.Analytics.KpiView kpi)
     {
-        kind = "line",
-        sparkline = true,
-        labels = Points(kpi).Select(p => p.Period),
-        y = new { format = kpi.Unit switch { Rapport.Analytics.KpiUnit.Percent => "percent", Rapport.Analytics.KpiUnit.Money => "money", _ => "number" } },
-        datasets = new[] { new { label = kpi.Name, data = Points(kpi).Select(p => p.Value), color = "accent" } },
-    }, Rapport.Analytics.AnalyticsJson.Options);
+        var points = Points(kpi);
+        return JsonSerializer.Serialize(new
+        {
+            kind = "line",
+            sparkline = true,
+            labels = points.Select(p => p.Period),
+            y = new { format = kpi.Unit switch { Rapport.Analytics.KpiUnit.Percent => "percent", Rapport.Analytics.KpiUnit.Money => "money", _ => "number" } },
+            datasets = new[] { new { label = kpi.Name, data = points.Select(p => p.Value), color = "accent" } },
+        }, Rapport.Analytics.AnalyticsJson.Options);
+    }
 }
 
 /// <summary>The sales series with what the chart, its text alternative and its table need.</summary>
