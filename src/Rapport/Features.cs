@@ -13,6 +13,7 @@ using Rapport.Ingestion.Batch;
 using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
+using Rapport.Research;
 using Rapport.Transactions;
 using Rapport.Values;
 using Rapport.Webhooks;
@@ -43,6 +44,7 @@ public static class Features
         services.AddImports();
         services.AddExports();
         services.AddValues();
+        services.AddResearch();
         return services;
     }
 }
