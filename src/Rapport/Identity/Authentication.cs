@@ -22,6 +22,8 @@ public static class Policies
     public const string WriteCrm = "write-crm";
     /// <summary>Write products and the catalogue: admin, marketing.</summary>
     public const string WriteCatalog = "write-catalog";
+    /// <summary>Surveys (build, publish, import responses) and the review of emergent themes: admin, marketing.</summary>
+    public const string WriteResearch = "write-research";
     /// <summary>Users, API keys, custom field definitions, settings: admin.</summary>
     public const string Admin = "admin";
 
@@ -30,6 +32,7 @@ public static class Policies
         [Read] = [Role.Admin, Role.Marketing, Role.Sales, Role.Service, Role.Analyst],
         [WriteCrm] = [Role.Admin, Role.Marketing, Role.Sales, Role.Service],
         [WriteCatalog] = [Role.Admin, Role.Marketing],
+        [WriteResearch] = [Role.Admin, Role.Marketing],
         [Admin] = [Role.Admin],
     };
 
