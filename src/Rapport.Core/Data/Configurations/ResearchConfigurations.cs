@@ -23,3 +23,26 @@ internal sealed class ValueEvidenceConfiguration : IEntityTypeConfiguration<Valu
         b.HasOne<TaxonomyValue>().WithMany().HasForeignKey(x => x.ValueId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CustomerValueScoreConfiguration : IEntityTypeConfiguration<Values.Profiles.CustomerValueScore>
+{
+    public void Configure(EntityTypeBuilder<Values.Profiles.CustomerValueScore> b)
+    {
+        b.ToTable("customer_value_scores");
+        b.HasKey(x => new { x.CustomerId, x.ValueId });
+        b.HasIndex(x => new { x.ValueId, x.Score });
+        b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<TaxonomyValue>().WithMany().HasForeignKey(x => x.ValueId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CustomerValueProfileConfiguration : IEntityTypeConfiguration<Values.Profiles.CustomerValueProfile>
+{
+    public void Configure(EntityTypeBuilder<Values.Profiles.CustomerValueProfile> b)
+    {
+        b.ToTable("customer_value_profiles");
+        b.HasKey(x => x.CustomerId);
+        b.Property(x => x.ProfilingChangedBy).HasMaxLength(200);
+        b.HasOne<Customer>().WithOne().HasForeignKey<Values.Profiles.CustomerValueProfile>(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
