@@ -43,6 +43,33 @@ public static class KpiFact
 
     /// <summary>Sum of those customers' predicted (discounted) lifetime values, reporting currency.</summary>
     public const string ClvTotal = "clv.total";
+
+    /// <summary>NPS answers (0–10) of 9 or 10 given in the period, over every survey.</summary>
+    public const string NpsPromoters = "survey.nps_promoters";
+
+    /// <summary>NPS answers of 7 or 8.</summary>
+    public const string NpsPassives = "survey.nps_passives";
+
+    /// <summary>NPS answers of 0 to 6.</summary>
+    public const string NpsDetractors = "survey.nps_detractors";
+
+    /// <summary>CSAT answers (1–5) of 4 or 5 given in the period, over every survey.</summary>
+    public const string CsatSatisfied = "survey.csat_satisfied";
+
+    /// <summary>CSAT answers given in the period.</summary>
+    public const string CsatAnswers = "survey.csat_answers";
+}
+
+/// <summary>Facts of one calendar month from a source other than purchases. Every fact must be a count (additive).</summary>
+public sealed record MonthlyFacts(CalendarMonth Month, IReadOnlyDictionary<string, decimal> Facts);
+
+/// <summary>
+/// A feature that feeds the KPI engine (surveys: NPS and CSAT) registers one of these (scoped). Its facts are counts by
+/// month; the engine sums them over the months of each period (month, quarter, year).
+/// </summary>
+public interface IKpiFactSource
+{
+    Task<IReadOnlyList<MonthlyFacts>> ReadMonthlyAsync(CancellationToken ct);
 }
 
 /// <summary>Predicted customer lifetime value summed by the caller over the customers that have a prediction.</summary>
@@ -68,6 +95,27 @@ public sealed class KpiInput
     public IReadOnlyDictionary<string, decimal> Facts => _facts;
 
     public decimal? this[string fact] => _facts.TryGetValue(fact, out var value) ? value : null;
+
+    /// <summary>A copy with the counts of <paramref name="months"/> that fall in this input's period added to its facts.</summary>
+    public KpiInput WithMonthly(IEnumerable<MonthlyFacts> months)
+    {
+        var facts = new Dictionary<string, decimal>(_facts, StringComparer.Ordinal);
+        var end = Period.Start.AddMonths(Period.Months);
+        foreach (var month in months)
+        {
+            if (month.Month.CompareTo(Period.Start) < 0 || month.Month.CompareTo(end) >= 0)
+            {
+                continue;
+            }
+
+            foreach (var (fact, value) in month.Facts)
+            {
+                facts[fact] = facts.GetValueOrDefault(fact) + value;
+            }
+        }
+
+        return new KpiInput(Period, facts);
+    }
 
     /// <summary>A copy with one more fact (or a fact replaced).</summary>
     public KpiInput With(string fact, decimal value) => new(Period, new Dictionary<string, decimal>(_facts, StringComparer.Ordinal) { [fact] = value });

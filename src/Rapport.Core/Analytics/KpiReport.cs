@@ -31,7 +31,7 @@ public sealed record KpiReport(string Period, string? Latest, DateOnly? AsOf, lo
 /// complete period. CLV and the top 20 %'s revenue share are predictions and shares as of the run, so they have a value
 /// in the latest period only.
 /// </summary>
-public sealed class GetKpis(RapportDbContext db, GetAnalytics analytics)
+public sealed class GetKpis(RapportDbContext db, GetAnalytics analytics, IEnumerable<IKpiFactSource> factSources)
 {
     public static readonly IReadOnlyList<string> Periods = ["month", "quarter", "year"];
 
@@ -48,7 +48,7 @@ public sealed class GetKpis(RapportDbContext db, GetAnalytics analytics)
 
         period = (period ?? "month").Trim().ToLowerInvariant();
         var targets = await db.KpiTargets.AsNoTracking().ToDictionaryAsync(t => t.Kpi, t => (decimal)t.Target, ct);
-        var registry = KpiRegistry.Standard;
+        var registry = KpiRegistry.Default;
         if (view.Result is not { } result)
         {
             var empty = registry.All.Select(k => new KpiView(k.Key, k.Name, k.Definition, k.Unit, k.Direction, null, null,
@@ -68,9 +68,15 @@ public sealed class GetKpis(RapportDbContext db, GetAnalytics analytics)
         var partial = facts.Select(f => f.Start.AddMonths(f.Months - 1) >= asOfMonth).ToList();
         var latest = Enumerable.Range(0, facts.Count).LastOrDefault(i => !partial[i], -1);
         var clv = new ClvTotals(result.Clv.Customers, result.Clv.Total);
-        var inputs = facts.Select((f, i) => i == facts.Count - 1 || i == latest
+        var monthly = new List<MonthlyFacts>();
+        foreach (var source in factSources)
+        {
+            monthly.AddRange(await source.ReadMonthlyAsync(ct));
+        }
+
+        var inputs = facts.Select((f, i) => (i == facts.Count - 1 || i == latest
             ? KpiInput.From(f, result.BestCustomers.Revenue.Top20Share, clv)
-            : KpiInput.From(f)).ToList();
+            : KpiInput.From(f)).WithMonthly(monthly)).ToList();
 
         var kpis = new List<KpiView>();
         foreach (var kpi in registry.All)
@@ -99,9 +105,9 @@ public sealed class SetKpiTarget(RapportDbContext db, TimeProvider clock)
 {
     public async Task<Result<KpiView?>> HandleAsync(string key, SetKpiTargetRequest request, long? userId, CancellationToken ct)
     {
-        if (KpiRegistry.Standard.Find(key) is not { } kpi)
+        if (KpiRegistry.Default.Find(key) is not { } kpi)
         {
-            return Result<KpiView?>.NotFound($"There is no KPI '{key}'. Known: {string.Join(", ", KpiRegistry.Standard.All.Select(k => k.Key))}.");
+            return Result<KpiView?>.NotFound($"There is no KPI '{key}'. Known: {string.Join(", ", KpiRegistry.Default.All.Select(k => k.Key))}.");
         }
 
         var stored = await db.KpiTargets.SingleOrDefaultAsync(t => t.Kpi == kpi.Key, ct);

@@ -97,6 +97,22 @@ public static class Kpis
         KpiUnit.Percent, KpiDirection.Neutral,
         input => input[KpiFact.Top20RevenueShare]);
 
+    public static KpiDefinition NetPromoterScore { get; } = new(
+        "nps", "Net Promoter Score",
+        "Of the survey answers to \"How likely are you to recommend us?\" (0–10) given in the period, the percentage of promoters (9–10) minus the percentage of detractors (0–6): −100 to 100.",
+        KpiUnit.Number, KpiDirection.HigherIsBetter,
+        input => Ratio(100 * (input[KpiFact.NpsPromoters] - input[KpiFact.NpsDetractors]),
+            input[KpiFact.NpsPromoters] + input[KpiFact.NpsPassives] + input[KpiFact.NpsDetractors]));
+
+    public static KpiDefinition CustomerSatisfaction { get; } = new(
+        "csat", "Customer satisfaction (CSAT)",
+        "Of the survey answers to satisfaction questions (1–5) given in the period, the share that were satisfied (4 or 5).",
+        KpiUnit.Percent, KpiDirection.HigherIsBetter,
+        input => Ratio(input[KpiFact.CsatSatisfied], input[KpiFact.CsatAnswers]));
+
+    /// <summary>The KPIs that come from surveys rather than purchases (facts from an <see cref="IKpiFactSource"/>).</summary>
+    public static IReadOnlyList<KpiDefinition> Survey { get; } = [NetPromoterScore, CustomerSatisfaction];
+
     /// <summary>The standard KPIs in the order the dashboard shows them.</summary>
     public static IReadOnlyList<KpiDefinition> Standard { get; } =
     [
@@ -135,7 +151,11 @@ public sealed partial class KpiRegistry
         }
     }
 
+    /// <summary>The KPIs computed from purchases alone.</summary>
     public static KpiRegistry Standard { get; } = new(Kpis.Standard);
+
+    /// <summary>Every KPI Rapport reports: the standard ones and those from surveys (NPS, CSAT).</summary>
+    public static KpiRegistry Default { get; } = Standard.With(Kpis.Survey);
 
     public IReadOnlyList<KpiDefinition> All { get; }
 

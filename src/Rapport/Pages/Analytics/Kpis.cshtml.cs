@@ -37,7 +37,7 @@ public sealed class KpisModel(GetAnalytics analytics, GetKpis getKpis, SetKpiTar
         }
 
         var back = $"/analytics/kpis{(period is "quarter" or "year" ? $"?period={period}" : "")}#kpi-{Uri.EscapeDataString(key)}";
-        var definition = KpiRegistry.Standard.Find(key);
+        var definition = KpiRegistry.Default.Find(key);
         decimal? value = null;
         if (remove is null && !string.IsNullOrWhiteSpace(target))
         {

@@ -97,7 +97,7 @@ public sealed class AnalyticsPageTests(RapportAppFactory app) : IClassFixture<Ra
         page.QuerySelector("[data-figure=customers]")!.FirstChild!.TextContent.Trim().Should().Be(result.Customers.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         page.QuerySelector("[data-figure=repeat-customers]")!.FirstChild!.TextContent.Trim().Should().Be(result.RepeatCustomers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         page.QuerySelector("#analytics-run").Text().Should().Contain($"{result.Customers} customers with purchases");
-        page.QuerySelectorAll("#kpi-summary tbody tr").Should().HaveCount(KpiRegistry.Standard.All.Count);
+        page.QuerySelectorAll("#kpi-summary tbody tr").Should().HaveCount(KpiRegistry.Default.All.Count);
         page.QuerySelectorAll("#runs tbody tr").Should().NotBeEmpty();
         var segments = JsonDocument.Parse(page.QuerySelector("script#segments-data")!.TextContent).RootElement;
         segments.GetProperty("datasets")[0].GetProperty("data").EnumerateArray().Sum(d => d.GetDouble())
@@ -215,7 +215,7 @@ public sealed class AnalyticsPageTests(RapportAppFactory app) : IClassFixture<Ra
     {
         var session = await PageSession.SignInAsync(app, Role.Marketing);
         var page = await session.GetAsync("/analytics/kpis");
-        page.QuerySelectorAll("section.kpi").Should().HaveCount(KpiRegistry.Standard.All.Count);
+        page.QuerySelectorAll("section.kpi").Should().HaveCount(KpiRegistry.Default.All.Count);
         page.QuerySelector("#kpi-retention_rate form.kpi-target").Should().NotBeNull();
 
         var response = await session.PostFormAsync("/analytics/kpis?handler=Target", new() { ["key"] = "retention_rate", ["target"] = "40", ["period"] = "month" });
@@ -352,7 +352,7 @@ public sealed class AnalyticsPagesBeforeAnyRunTests(RapportAppFactory app) : ICl
         }
 
         var kpis = await session.GetAsync("/analytics/kpis");
-        kpis.QuerySelectorAll("section.kpi .empty-state").Should().HaveCount(KpiRegistry.Standard.All.Count);
+        kpis.QuerySelectorAll("section.kpi .empty-state").Should().HaveCount(KpiRegistry.Default.All.Count);
         (await session.GetAsync("/")).QuerySelector("#dashboard-kpis").Should().BeNull();
         (await app.ClientAs(Role.Analyst).GetFromJsonAsync<JsonElement>("/api/v1/analytics/top-customers")).GetArrayLength().Should().Be(0);
     }
