@@ -27,6 +27,7 @@ public sealed class DeleteInteraction(RapportDbContext db, CustomerMetricsUpdate
         }
 
         await metrics.RefreshAsync(interaction.CustomerId, ct);
+        await Research.Evidence.ValueEvidenceStore.RemoveAsync(db, Research.Evidence.EvidenceSources.Interaction, id, ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Deleted interaction {InteractionId} of customer {CustomerId}", id, interaction.CustomerId);
         return Result<InteractionDetail>.Ok(interaction);

@@ -10,6 +10,7 @@ public static class InteractionServices
         services.AddScoped<GetInteraction>();
         services.AddScoped<ListInteractions>();
         services.AddScoped<DeleteInteraction>();
+        services.AddScoped<Research.Evidence.IResearchTextSource, InteractionTextSource>();
         return services;
     }
 }

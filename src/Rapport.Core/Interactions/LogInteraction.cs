@@ -37,7 +37,7 @@ public sealed record LogInteractionRequest(
 /// Records an interaction and refreshes the customer's metrics row (interaction count, last interaction) in the same
 /// database transaction. An unknown customer is a field error on <c>customerId</c>.
 /// </summary>
-public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater metrics, WebhookOutbox outbox, TimeProvider clock, ILogger<LogInteraction> logger)
+public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater metrics, WebhookOutbox outbox, Research.Evidence.MentionIndexer mentions, TimeProvider clock, ILogger<LogInteraction> logger)
 {
     public async Task<Result<InteractionDetail>> HandleAsync(LogInteractionRequest request, CancellationToken ct)
     {
@@ -137,6 +137,12 @@ public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater m
         }
 
         await metrics.RefreshAsync(request.CustomerId, ct);
+        if (notes is not null)
+        {
+            // The values the note mentions, as evidence (docs/research.md); bulk-written notes wait for the full re-index.
+            await mentions.IndexAsync(InteractionTextSource.Text(interaction.Id, interaction.CustomerId, occurredAt, notes), ct);
+        }
+
         if (outbox.Wants(WebhookEvents.InteractionCreated))
         {
             await outbox.EnqueueAsync(db, WebhookEvents.InteractionCreated, [interaction.Id], ct);

@@ -15,7 +15,7 @@ namespace Rapport.Research.Evidence;
 /// whatever the sentiment ("the quality was terrible" is a customer who cares about quality): <see cref="MentionedSignal"/>.
 /// A value mentioned only under negation ("I don't care about packaging") counts against: <see cref="NegatedOnlySignal"/>.
 /// </remarks>
-public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxonomies, IEnumerable<IResearchTextSource> sources)
+public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxonomies, IEnumerable<IResearchTextSource> sources, DetectionCache cache)
 {
     public const double MentionedSignal = 1.0;
     public const double NegatedOnlySignal = -0.5;
@@ -24,7 +24,7 @@ public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxo
     public const int QuoteContext = 80;
 
     private ThemeDetector? _detector;
-    private Dictionary<string, long>? _valueIds;
+    private IReadOnlyDictionary<string, long>? _valueIds;
 
     /// <summary>Detects the values one text mentions and replaces that text's mention evidence.</summary>
     public async Task IndexAsync(ResearchText text, CancellationToken ct)
@@ -37,7 +37,7 @@ public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxo
     public async Task<int> ReindexAllAsync(CancellationToken ct)
     {
         _detector = null;
-        await LoadAsync(ct);
+        await LoadAsync(ct, fresh: true);
         await db.Set<ValueEvidence>().Where(e => e.Kind == EvidenceKind.Mention).ExecuteDeleteAsync(ct);
         var texts = 0;
         var pending = 0;
@@ -137,16 +137,15 @@ public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxo
         return (start > 0 ? "…" : "") + quote + (end < text.Length ? "…" : "");
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken ct, bool fresh = false)
     {
         if (_detector is not null)
         {
             return;
         }
 
-        _detector = new ThemeDetector(await taxonomies.HandleAsync(ct));
-        _valueIds = await db.Set<TaxonomyValue>().AsNoTracking()
-            .Where(v => v.Status == ValueStatus.Active)
-            .ToDictionaryAsync(v => v.Key, v => v.Id, StringComparer.Ordinal, ct);
+        var compiled = await cache.GetAsync(db, taxonomies, fresh, ct);
+        _detector = compiled.Detector;
+        _valueIds = compiled.ValueIds;
     }
 }
