@@ -16,6 +16,7 @@ using Rapport.Products;
 using Rapport.Research;
 using Rapport.Transactions;
 using Rapport.Values;
+using Rapport.Values.Profiles;
 using Rapport.Webhooks;
 
 namespace Rapport;
@@ -44,6 +45,7 @@ public static class Features
         services.AddImports();
         services.AddExports();
         services.AddValues();
+        services.AddValueProfiles();
         services.AddResearch();
         return services;
     }

@@ -66,6 +66,7 @@ public static class RapportApi
         api.MapExportEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapValueEndpoints();
+        api.MapValueProfileEndpoints();
         return app;
     }
 }

@@ -28,6 +28,7 @@ public static class CliApp
         root.Subcommands.Add(DuplicatesCommand.Create());
         root.Subcommands.Add(AnalyticsCommand.Create());
         root.Subcommands.Add(ResearchCommand.Create());
+        root.Subcommands.Add(ValuesCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

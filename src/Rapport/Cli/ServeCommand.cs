@@ -72,6 +72,10 @@ internal static class ServeCommand
             Console.WriteLine(run.Status == AnalyticsRunStatus.Succeeded
                 ? $"Analytics computed for {run.Customers:N0} customers in {run.ElapsedMs / 1000.0:F1} s."
                 : $"Analytics failed: {run.Error}");
+
+            // And each customer's value profile (the demo's survey answers, interviews and purchases of tagged products).
+            var profiles = await scope.ServiceProvider.GetRequiredService<Rapport.Values.Profiles.RecomputeValueProfiles>().AllAsync(ct);
+            Console.WriteLine($"Value profiles computed for {profiles.Customers:N0} customers in {profiles.ElapsedMs / 1000.0:F1} s.");
         }
 
         var password = Passwords.Generate();

@@ -6,7 +6,7 @@ using Rapport.Customers;
 namespace Rapport.Pages.Customers;
 
 /// <summary>The customer list: live search, tag filter, four orders, keyset paging (Next / First).</summary>
-public sealed class IndexModel(SearchCustomers search, TimeProvider clock, IConfiguration configuration) : PageModel
+public sealed class IndexModel(SearchCustomers search, Rapport.Values.Profiles.GetAlignments alignments, TimeProvider clock, IConfiguration configuration) : PageModel
 {
     public const int PageSize = 25;
 
@@ -32,6 +32,8 @@ public sealed class IndexModel(SearchCustomers search, TimeProvider clock, IConf
     public string? After { get; set; }
 
     public Page<CustomerRow> Results { get; private set; } = new([], null);
+    /// <summary>The stored value alignment (0..1) of the customers shown, by id; customers without one are missing.</summary>
+    public IReadOnlyDictionary<long, double> Alignments { get; private set; } = new Dictionary<long, double>();
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = FieldErrors.None;
     public DateTimeOffset Now { get; private set; }
     public string Currency => Metrics.CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
@@ -46,6 +48,7 @@ public sealed class IndexModel(SearchCustomers search, TimeProvider clock, IConf
         if (result.IsOk)
         {
             Results = result.Value!;
+            Alignments = await alignments.HandleAsync(Results.Items.Select(c => c.Id).ToList(), ct);
         }
         else
         {
