@@ -34,6 +34,9 @@ public static partial class ValueRules
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex Spaces();
 
+    /// <summary>Keys that would be shadowed by /values/map and /values/trends (pages and API).</summary>
+    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(["map", "trends"], StringComparer.Ordinal);
+
     public static string? Key(FieldErrors errors, string? value)
     {
         var key = Validate.Clean(value);
@@ -46,6 +49,12 @@ public static partial class ValueRules
         if (key.Length > ValueLimits.Key || !KeyPattern().IsMatch(key))
         {
             errors.Add("key", $"Must be lower snake case: a letter, then letters, digits and single underscores (e.g. fair_trade), at most {ValueLimits.Key} characters.");
+            return null;
+        }
+
+        if (ReservedKeys.Contains(key))
+        {
+            errors.Add("key", $"'{key}' is reserved: /values/{key} is a page of its own (the shared-values map, the trends).");
             return null;
         }
 

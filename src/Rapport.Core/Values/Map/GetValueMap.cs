@@ -1,0 +1,198 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Analytics;
+using Rapport.Common;
+using Rapport.Data;
+using Rapport.Research.Evidence;
+using Rapport.Values.Profiles;
+
+namespace Rapport.Values.Map;
+
+/// <summary>The map's controls as a caller sends them: weighting none | revenue | clv, a customer tag, an RFM segment key.</summary>
+public sealed record ValueMapQuery(string? Weighting = null, string? Tag = null, string? Segment = null);
+
+/// <summary>Which customers a map is computed over and how they weigh (the gap report adds "the best customers only").</summary>
+internal sealed record MapScope(MapWeighting Weighting, string? Tag, string? Segment, MapWeighting BestBy = MapWeighting.None, double? BestCutoff = null);
+
+/// <summary>
+/// The shared-values map (issue 5, part 7): per active value, customer importance (from customer_value_scores,
+/// confidence-weighted, optionally by revenue or CLV, overall or within a tag or an RFM segment), business importance
+/// (the current rating) and the quadrant. One GROUP BY over the scores per request; no per-customer work.
+/// </summary>
+public sealed class GetValueMap(RapportDbContext db)
+{
+    public const int MaxTagLength = 100;
+
+    public async Task<Result<SharedValueMap>> HandleAsync(ValueMapQuery query, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var weighting = ParseWeighting(query.Weighting, "weighting", errors);
+        var tag = Validate.Clean(query.Tag)?.ToLowerInvariant();
+        if (tag is { Length: > MaxTagLength })
+        {
+            errors.Add("tag", $"Must be at most {MaxTagLength} characters.");
+        }
+        else if (tag is not null && !await db.CustomerTags.AnyAsync(t => t.Tag == tag, ct))
+        {
+            errors.Add("tag", $"No customer has the tag '{tag}'.");
+        }
+
+        var segment = Validate.Clean(query.Segment)?.ToLowerInvariant();
+        if (segment is not null && RfmSegments.Find(segment) is null)
+        {
+            errors.Add("segment", $"Must be an RFM segment: {string.Join(", ", RfmSegments.All.Select(s => s.Key))}.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult<SharedValueMap>();
+        }
+
+        return Result<SharedValueMap>.Ok(await ComputeAsync(new MapScope(weighting ?? MapWeighting.None, tag, segment), ct));
+    }
+
+    /// <summary>none | revenue | clv (case-insensitive); null when blank; a field error otherwise.</summary>
+    public static MapWeighting? ParseWeighting(string? text, string field, FieldErrors errors)
+    {
+        var clean = Validate.Clean(text)?.ToLowerInvariant();
+        switch (clean)
+        {
+            case null:
+                return null;
+            case "none":
+                return MapWeighting.None;
+            case "revenue":
+                return MapWeighting.Revenue;
+            case "clv":
+                return MapWeighting.Clv;
+            default:
+                errors.Add(field, "Must be none, revenue or clv.");
+                return null;
+        }
+    }
+
+    internal async Task<SharedValueMap> ComputeAsync(MapScope scope, CancellationToken ct)
+    {
+        var values = await db.TaxonomyValues.AsNoTracking().Where(v => v.Status == ValueStatus.Active)
+            .Select(v => new { v.Id, v.Key, v.Name }).ToListAsync(ct);
+        var importance = await CurrentImportanceAsync(db, ct);
+
+        var (where, parameters, needMetrics) = Where(scope);
+        var weight = WeightExpression(db, scope.Weighting);
+        var from = $"""
+            FROM customer_value_scores s
+            {(needMetrics ? "LEFT JOIN customer_metrics m ON m.customer_id = s.customer_id" : "")}
+            WHERE {where}
+            """;
+        var aggregates = (await MapSql.QueryAsync(db,
+                $"SELECT s.value_id, SUM({weight} * s.confidence * s.score), SUM({weight} * s.confidence), COUNT(*) {from} GROUP BY s.value_id",
+                parameters, r => (ValueId: MapSql.Long(r, 0), Sum: MapSql.Double(r, 1), Weight: MapSql.Double(r, 2), Customers: (int)MapSql.Long(r, 3)), ct))
+            .ToDictionary(a => a.ValueId);
+        var customers = (int)(await MapSql.QueryAsync(db, $"SELECT COUNT(DISTINCT s.customer_id) {from}", parameters, r => MapSql.Long(r, 0), ct)).Single();
+
+        // Anonymous survey answers count in the overall, unweighted map: they have no tag, segment, revenue or CLV.
+        var overall = scope is { Weighting: MapWeighting.None, Tag: null, Segment: null, BestCutoff: null };
+        var anonymous = overall ? await AnonymousAsync(ct) : new Dictionary<long, (int Count, double ScoreSum)>();
+        var anonymousResponses = await AnonymousResponsesAsync(ct);
+        var hasProfiles = anonymousResponses > 0 || await db.Set<CustomerValueScore>().AnyAsync(ct);
+
+        var totalWeight = aggregates.Values.Sum(a => a.Weight);
+        var inputs = values.Select(v =>
+        {
+            aggregates.TryGetValue(v.Id, out var a);
+            anonymous.TryGetValue(v.Id, out var anon);
+            var weightSum = a.Weight + ValueMapRules.AnonymousConfidence * anon.Count;
+            double? customerImportance = weightSum > 0
+                ? Math.Round((a.Sum + ValueMapRules.AnonymousConfidence * anon.ScoreSum) / weightSum, 4)
+                : null;
+            return new ValueMapInput(v.Key, v.Name, importance.TryGetValue(v.Id, out var i) ? i : null, customerImportance, a.Customers, anon.Count);
+        }).ToList();
+        var (rows, threshold) = ValueMapRules.Place(inputs);
+
+        string? notice = null;
+        if (!hasProfiles)
+        {
+            notice = "No customer has a value profile yet. Profiles are built from what customers say: survey answers, interviews and focus groups, and comments.";
+        }
+        else if (customers == 0 && anonymous.Count == 0)
+        {
+            notice = scope.Tag is null && scope.Segment is null
+                ? "No customer has a value profile yet, only anonymous survey answers, which count in the overall, unweighted map."
+                : $"No customer{Describe(scope)} has a value profile yet.";
+        }
+        else if (scope.Weighting != MapWeighting.None && totalWeight <= 0)
+        {
+            notice = scope.Weighting == MapWeighting.Revenue
+                ? $"No customer{Describe(scope)} with a value profile has revenue yet, so a revenue-weighted map has nothing to weigh."
+                : $"No customer{Describe(scope)} with a value profile has a CLV yet: CLV comes from the analytics run (Analytics › Recompute).";
+        }
+
+        return new SharedValueMap(new ValueMapFilter(scope.Weighting, scope.Tag, scope.Segment), customers, anonymousResponses, hasProfiles,
+            threshold is null ? null : Math.Round(threshold.Value, 4), ValueMapRules.BusinessThreshold, notice, rows);
+    }
+
+    private static string Describe(MapScope scope) =>
+        (scope.Tag is null ? "" : $" with the tag '{scope.Tag}'") +
+        (scope.Segment is null ? "" : $" in the segment {RfmSegments.Find(scope.Segment)?.Name ?? scope.Segment}");
+
+    /// <summary>The newest importance rating of each value (ratings are append-only).</summary>
+    internal static async Task<Dictionary<long, int>> CurrentImportanceAsync(RapportDbContext db, CancellationToken ct)
+    {
+        var ratings = await db.ValueRatings.AsNoTracking().Select(r => new { r.ValueId, r.Id, r.Importance }).ToListAsync(ct);
+        return ratings.GroupBy(r => r.ValueId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!.Importance);
+    }
+
+    internal static string WeightExpression(RapportDbContext db, MapWeighting weighting) => weighting switch
+    {
+        MapWeighting.Revenue => $"(CASE WHEN m.revenue > 0 THEN {MapSql.AsDouble(db, "m.revenue")} ELSE 0.0 END)",
+        MapWeighting.Clv => $"(CASE WHEN m.clv > 0 THEN {MapSql.AsDouble(db, "m.clv")} ELSE 0.0 END)",
+        _ => "1.0",
+    };
+
+    /// <summary>The WHERE clause over <c>customer_value_scores s</c> (and <c>customer_metrics m</c> when needed).</summary>
+    internal (string Where, Dictionary<string, object?> Parameters, bool NeedMetrics) Where(MapScope scope)
+    {
+        // Customers whose profiling is switched off do not count, whatever rows are left.
+        var where = new List<string> { "NOT EXISTS (SELECT 1 FROM customer_value_profiles p WHERE p.customer_id = s.customer_id AND p.profiling_enabled = @off)" };
+        var parameters = new Dictionary<string, object?> { ["@off"] = false };
+        if (scope.Tag is not null)
+        {
+            where.Add("EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = s.customer_id AND t.tag = @tag)");
+            parameters["@tag"] = scope.Tag;
+        }
+
+        if (scope.Segment is not null)
+        {
+            where.Add("m.rfm_segment = @segment");
+            parameters["@segment"] = scope.Segment;
+        }
+
+        if (scope.BestCutoff is { } cutoff)
+        {
+            where.Add($"{WeightExpression(db, scope.BestBy)} >= @cutoff");
+            parameters["@cutoff"] = cutoff;
+        }
+
+        var needMetrics = scope.Weighting != MapWeighting.None || scope.Segment is not null || scope.BestCutoff is not null;
+        return (string.Join(" AND ", where), parameters, needMetrics);
+    }
+
+    private async Task<Dictionary<long, (int Count, double ScoreSum)>> AnonymousAsync(CancellationToken ct)
+    {
+        // One anonymous response is one respondent: its stated answers on a value averaged, −1..1 read as 0..1.
+        var rows = await MapSql.QueryAsync(db,
+            """
+            SELECT a.value_id, COUNT(*), SUM(a.score) FROM (
+                SELECT value_id, (AVG(signal) + 1.0) / 2.0 AS score FROM value_evidence
+                WHERE customer_id IS NULL AND kind = @stated GROUP BY value_id, source_type, source_id) a
+            GROUP BY a.value_id
+            """,
+            new Dictionary<string, object?> { ["@stated"] = nameof(EvidenceKind.Stated) },
+            r => (ValueId: MapSql.Long(r, 0), Count: (int)MapSql.Long(r, 1), Sum: MapSql.Double(r, 2)), ct);
+        return rows.ToDictionary(r => r.ValueId, r => (r.Count, r.Sum));
+    }
+
+    private async Task<int> AnonymousResponsesAsync(CancellationToken ct) =>
+        (int)(await MapSql.QueryAsync(db,
+            "SELECT COUNT(*) FROM (SELECT DISTINCT source_type, source_id FROM value_evidence WHERE customer_id IS NULL AND kind = @stated) a",
+            new Dictionary<string, object?> { ["@stated"] = nameof(EvidenceKind.Stated) }, r => MapSql.Long(r, 0), ct)).Single();
+}
