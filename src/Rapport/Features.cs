@@ -16,6 +16,7 @@ using Rapport.Products;
 using Rapport.Research;
 using Rapport.Transactions;
 using Rapport.Values;
+using Rapport.Values.Map;
 using Rapport.Values.Profiles;
 using Rapport.Webhooks;
 
@@ -45,6 +46,7 @@ public static class Features
         services.AddImports();
         services.AddExports();
         services.AddValues();
+        services.AddValueMap();
         services.AddValueProfiles();
         services.AddResearch();
         return services;
