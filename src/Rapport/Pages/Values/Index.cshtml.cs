@@ -8,7 +8,7 @@ using Rapport.Values;
 namespace Rapport.Pages.Values;
 
 /// <summary>The value taxonomy with the business's importance, status and vocabulary; adds a value.</summary>
-public sealed class IndexModel(ListValues list, CreateValue create) : PageModel
+public sealed class IndexModel(ListValues list, CreateValue create, Rapport.Values.Map.GetValueTrends trends) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
@@ -18,6 +18,8 @@ public sealed class IndexModel(ListValues list, CreateValue create) : PageModel
 
     public IReadOnlyList<ValueDetail> Values { get; private set; } = [];
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = FieldErrors.None;
+    /// <summary>Shifts of customers' priorities (the evolution of priorities), shown as alerts.</summary>
+    public IReadOnlyList<Rapport.Values.Map.ValueShift> Shifts { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -53,6 +55,7 @@ public sealed class IndexModel(ListValues list, CreateValue create) : PageModel
         };
         Status = status is null ? "all" : Status;
         Values = await list.HandleAsync(new ListValuesQuery(status), ct);
+        Shifts = (await trends.HandleAsync(new Rapport.Values.Map.ValueTrendQuery(), ct)).Value?.Shifts ?? [];
     }
 }
 
