@@ -11,6 +11,8 @@ public enum TimelineKind
 {
     Interaction,
     Transaction,
+    /// <summary>An interview or focus group the customer took part in.</summary>
+    Session,
 }
 
 public sealed record TimelineInteraction(
@@ -34,19 +36,23 @@ public sealed record TimelineTransaction(
     IReadOnlyList<TimelineLine> Lines,
     string Source);
 
-/// <summary>One entry of a customer's timeline; exactly one of <c>Interaction</c> and <c>Transaction</c> is set, by <c>Kind</c>.</summary>
+/// <summary>An interview or focus group on a participant's timeline; <c>Id</c> of the item is the session's id.</summary>
+public sealed record TimelineSession(Research.Sessions.SessionKind Kind, string Title, string? Summary, int Participants, int Excerpts);
+
+/// <summary>One entry of a customer's timeline; exactly one of <c>Interaction</c>, <c>Transaction</c> and <c>Session</c> is set, by <c>Kind</c>.</summary>
 public sealed record TimelineItem(
     TimelineKind Kind,
     long Id,
     DateTimeOffset OccurredAt,
     string Title,
     TimelineInteraction? Interaction,
-    TimelineTransaction? Transaction);
+    TimelineTransaction? Transaction,
+    TimelineSession? Session = null);
 
 /// <summary>
-/// A customer's interactions and transactions merged, newest first. Ties on the instant are broken by kind
-/// (interactions before transactions) and then by id, newest first, so paging is stable.
-/// Each side is read from its (customer_id, occurred_at, id) index: the page size plus one from each, then merged.
+/// A customer's interactions, transactions and research sessions (interviews and focus groups they took part in) merged,
+/// newest first. Ties on the instant are broken by kind (interactions, transactions, sessions) and then by id, newest
+/// first, so paging is stable. Each kind is read by its customer index: the page size plus one from each, then merged.
 /// </summary>
 public sealed class GetTimeline(RapportDbContext db)
 {
@@ -74,16 +80,25 @@ public sealed class GetTimeline(RapportDbContext db)
 
         var interactions = db.Interactions.AsNoTracking().Where(i => i.CustomerId == customerId);
         var transactions = db.Transactions.AsNoTracking().Where(t => t.CustomerId == customerId);
+        var sessions = db.Set<Research.Sessions.ResearchSession>().AsNoTracking()
+            .Where(s => db.Set<Research.Sessions.ResearchSessionParticipant>().Any(p => p.SessionId == s.Id && p.CustomerId == customerId));
         if (cursor is { } c)
         {
+            // After (at, kind, id): earlier instants, or the same instant and a later kind, or the same kind and a smaller id.
             var at = c.OccurredAt;
             var id = c.Id;
             interactions = c.Kind == TimelineKind.Interaction
                 ? interactions.Where(i => i.OccurredAt <= at && (i.OccurredAt < at || i.Id < id))
                 : interactions.Where(i => i.OccurredAt < at);
-            transactions = c.Kind == TimelineKind.Interaction
-                ? transactions.Where(t => t.OccurredAt <= at)
-                : transactions.Where(t => t.OccurredAt <= at && (t.OccurredAt < at || t.Id < id));
+            transactions = c.Kind switch
+            {
+                TimelineKind.Interaction => transactions.Where(t => t.OccurredAt <= at),
+                TimelineKind.Transaction => transactions.Where(t => t.OccurredAt <= at && (t.OccurredAt < at || t.Id < id)),
+                _ => transactions.Where(t => t.OccurredAt < at),
+            };
+            sessions = c.Kind == TimelineKind.Session
+                ? sessions.Where(s => s.HeldAt <= at && (s.HeldAt < at || s.Id < id))
+                : sessions.Where(s => s.HeldAt <= at);
         }
 
         var interactionRows = await interactions
@@ -97,8 +112,24 @@ public sealed class GetTimeline(RapportDbContext db)
             .Select(t => new { t.Id, t.OccurredAt, t.ExternalId, t.Currency, t.Total, t.Source })
             .ToListAsync(ct);
 
+        var sessionRows = await sessions
+            .OrderByDescending(s => s.HeldAt).ThenByDescending(s => s.Id)
+            .Take(take + 1)
+            .Select(s => new
+            {
+                s.Id,
+                s.HeldAt,
+                s.Kind,
+                s.Title,
+                s.Summary,
+                Participants = db.Set<Research.Sessions.ResearchSessionParticipant>().Count(p => p.SessionId == s.Id),
+                Excerpts = db.Set<Research.Sessions.ResearchExcerpt>().Count(e => e.SessionId == s.Id),
+            })
+            .ToListAsync(ct);
+
         var merged = interactionRows.Select(i => (Kind: TimelineKind.Interaction, i.Id, i.OccurredAt))
             .Concat(transactionRows.Select(t => (Kind: TimelineKind.Transaction, t.Id, t.OccurredAt)))
+            .Concat(sessionRows.Select(s => (Kind: TimelineKind.Session, s.Id, OccurredAt: s.HeldAt)))
             .OrderByDescending(x => x.OccurredAt).ThenBy(x => x.Kind).ThenByDescending(x => x.Id)
             .Take(take + 1)
             .ToList();
@@ -125,8 +156,16 @@ public sealed class GetTimeline(RapportDbContext db)
 
         var interactionById = interactionRows.ToDictionary(i => i.Id);
         var transactionById = transactionRows.ToDictionary(t => t.Id);
+        var sessionById = sessionRows.ToDictionary(s => s.Id);
         var items = page.Select(p =>
         {
+            if (p.Kind == TimelineKind.Session)
+            {
+                var s = sessionById[p.Id];
+                return new TimelineItem(p.Kind, p.Id, p.OccurredAt, s.Kind == Research.Sessions.SessionKind.FocusGroup ? "Focus group" : "Interview",
+                    null, null, new TimelineSession(s.Kind, s.Title, s.Summary, s.Participants, s.Excerpts));
+            }
+
             if (p.Kind == TimelineKind.Interaction)
             {
                 var i = interactionById[p.Id];
@@ -191,20 +230,20 @@ public sealed class GetTimeline(RapportDbContext db)
 /// <summary>The position after a timeline item: its instant, kind and id.</summary>
 internal sealed record TimelineCursor(DateTimeOffset OccurredAt, TimelineKind Kind, long Id)
 {
-    public string Encode() => Cursor.Encode(OccurredAt, Kind == TimelineKind.Interaction ? "i" : "t", Id);
+    public string Encode() => Cursor.Encode(OccurredAt, Kind switch { TimelineKind.Interaction => "i", TimelineKind.Transaction => "t", _ => "s" }, Id);
 
     public static bool TryDecode(string text, out TimelineCursor? cursor)
     {
         cursor = null;
         if (!Cursor.TryDecode(text, out var keys) || keys.Length != 3 ||
             keys[0].ValueKind != JsonValueKind.String || !keys[0].TryGetDateTimeOffset(out var at) ||
-            keys[1].ValueKind != JsonValueKind.String || keys[1].GetString() is not ("i" or "t") ||
+            keys[1].ValueKind != JsonValueKind.String || keys[1].GetString() is not ("i" or "t" or "s") ||
             keys[2].ValueKind != JsonValueKind.Number || !keys[2].TryGetInt64(out var id))
         {
             return false;
         }
 
-        cursor = new TimelineCursor(at, keys[1].GetString() == "i" ? TimelineKind.Interaction : TimelineKind.Transaction, id);
+        cursor = new TimelineCursor(at, keys[1].GetString() switch { "i" => TimelineKind.Interaction, "t" => TimelineKind.Transaction, _ => TimelineKind.Session }, id);
         return true;
     }
 }

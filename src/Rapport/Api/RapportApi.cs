@@ -66,6 +66,7 @@ public static class RapportApi
         api.MapExportEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapValueEndpoints();
+        api.MapResearchEndpoints();
         api.MapValueMapEndpoints();
         api.MapValueProfileEndpoints();
         return app;

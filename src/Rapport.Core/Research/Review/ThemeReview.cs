@@ -316,3 +316,11 @@ internal static class ThemeReviewRules
     public static string NameOf(string phrase) =>
         phrase.Length == 0 ? phrase : string.Concat(char.ToUpperInvariant(phrase[0]).ToString(), phrase.AsSpan(1));
 }
+
+/// <summary>The key and name a proposal becomes by default when accepted as a value (what the review page pre-fills).</summary>
+public static class ThemeReviewNames
+{
+    public static string Key(string phrase) => ThemeReviewRules.KeyOf(phrase);
+
+    public static string Name(string phrase) => ThemeReviewRules.NameOf(phrase);
+}
