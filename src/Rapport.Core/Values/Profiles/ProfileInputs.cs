@@ -151,6 +151,12 @@ public sealed class ProfileBuilder(ValueMap values, ProductTags tags, int today)
                 tally.AddBehaviour(ProfileScoring.BehaviourWeight(entry.Spend, p.Spend, p.Lines));
             }
 
+            // Only refunds of tagged products: nothing was said either way.
+            if (tally.Weight <= 0)
+            {
+                continue;
+            }
+
             scores.Add(new ProfileScore(customer, value, tally.Score, tally.Confidence, tally.Count, tally.LastDay, tally.Weight));
         }
 
