@@ -14,6 +14,7 @@ using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
 using Rapport.Research;
+using Rapport.Surveys;
 using Rapport.Transactions;
 using Rapport.Values;
 using Rapport.Values.Map;
@@ -49,6 +50,7 @@ public static class Features
         services.AddValueMap();
         services.AddValueProfiles();
         services.AddResearch();
+        services.AddSurveys();
         return services;
     }
 }

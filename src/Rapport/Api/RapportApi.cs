@@ -66,6 +66,7 @@ public static class RapportApi
         api.MapExportEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapValueEndpoints();
+        api.MapSurveyEndpoints();
         api.MapResearchEndpoints();
         api.MapValueMapEndpoints();
         api.MapValueProfileEndpoints();

@@ -22,6 +22,8 @@ public sealed class EndpointAuthorizationTests(RapportAppFactory app) : IClassFi
         ["/SignIn"] = "the way in",
         ["/SignOut"] = "signing out must work with an expired or invalid cookie too; anonymous GET is sent to /signin",
         ["/Error"] = "explains an error status to anyone, signed in or not",
+        ["/Survey/Answer"] = "customers answer surveys without an account; the signed link token is the credential (docs/surveys.md)",
+        ["/Survey/Thanks"] = "the thank-you page after answering, reached through the same signed link",
     };
 
     /// <summary>Other endpoints anyone may call, by route pattern.</summary>
