@@ -27,9 +27,32 @@ internal static class ResearchCommand
 
     public static Command Create()
     {
-        var research = new Command("research", "Customer research: theme detection in free text.");
+        var research = new Command("research", "Customer research: theme detection in free text, re-indexing value mentions.");
         research.Subcommands.Add(CreateDetect());
+        research.Subcommands.Add(CreateReindex());
         return research;
+    }
+
+    /// <summary>
+    /// <c>rapport research reindex</c>: detects the value mentions of every free text again (survey answers, transcripts,
+    /// interaction notes, including those imported in bulk) with the business's current taxonomy, and refreshes the
+    /// emergent-theme proposals.
+    /// </summary>
+    private static Command CreateReindex()
+    {
+        var command = new Command("reindex",
+            "Detect value mentions again in all free text (survey answers, interview transcripts, interaction notes) with the business's " +
+            "current taxonomy, replacing the mention evidence, and refresh the emergent themes proposed for review.");
+        command.SetAction(async (_, ct) =>
+        {
+            await using var services = CliHost.CreateServices();
+            await using var scope = await CliHost.StartAsync(services, ct);
+            var summary = await scope.ServiceProvider.GetRequiredService<Rapport.Research.Review.ReindexResearch>().HandleAsync(ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Read {summary.TextsRead:N0} texts: {summary.Mentions:N0} value mentions. Emergent themes: {summary.Themes.Proposed} new, {summary.Themes.Kept} still proposed, {summary.Themes.Removed} no longer found."));
+            return 0;
+        });
+        return command;
     }
 
     private static Command CreateDetect()

@@ -43,6 +43,8 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Rapport:Database:ConnectionString", Database.ConnectionString);
         // Tests run analytics when they mean to (RecomputeAnalytics, AnalyticsWorker.RunNextAsync), not in the background.
         builder.UseSetting("Rapport:Analytics:Background", "false");
+        // Likewise the research re-index (ResearchWorker.StepAsync): the test clock jumps, which would end its quiet period.
+        builder.UseSetting("Rapport:Research:Background", "false");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
