@@ -79,6 +79,7 @@ public sealed class DemoGenerator(
     Passwords passwords,
     IConfiguration configuration,
     TimeProvider clock,
+    IServiceProvider services,
     ILogger<DemoGenerator> logger)
 {
     /// <summary>
@@ -117,6 +118,8 @@ public sealed class DemoGenerator(
 
         // The business's values and its products' value tags: a few dozen rows through EF after the bulk part.
         referenceRows += await DemoValues.WriteAsync(db, reference.Products, start.AddDays(-60), ct);
+        // Two interview sessions with coded excerpts, then the value mentions of all the demo's free text.
+        referenceRows += await DemoResearch.WriteAsync(db, services, end, options.Customers, ct);
         stopwatch.Stop();
 
         var summary = new DemoSummary(
