@@ -51,6 +51,7 @@ public static class Features
         services.AddValueProfiles();
         services.AddResearch();
         services.AddSurveys();
+        services.AddSurveyResults();
         return services;
     }
 }

@@ -66,8 +66,9 @@ public static class RapportApi
         api.MapExportEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapValueEndpoints();
-        api.MapSurveyEndpoints();
         api.MapResearchEndpoints();
+        api.MapSurveyEndpoints();
+        api.MapSurveyResultEndpoints();
         api.MapValueMapEndpoints();
         api.MapValueProfileEndpoints();
         return app;
