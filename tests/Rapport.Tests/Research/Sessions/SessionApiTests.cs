@@ -195,6 +195,30 @@ public sealed class SessionApiTests(RapportAppFactory app) : IClassFixture<Rappo
         (await EvidenceAsync(EvidenceSources.Interaction, id)).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task The_timeline_pages_through_interactions_transactions_and_sessions_in_order_without_gaps()
+    {
+        var customer = await app.CustomerAsync("Time", "Line");
+        var at = new DateTimeOffset(2026, 1, 20, 12, 0, 0, TimeSpan.Zero);
+        var later = await Rapport.Tests.Customers.CustomerTestApi.AddInteractionAsync(app, customer, at.AddHours(1));
+        var interaction = await Rapport.Tests.Customers.CustomerTestApi.AddInteractionAsync(app, customer, at);
+        var transaction = await Rapport.Tests.Customers.CustomerTestApi.AddTransactionAsync(app, customer, at, 10m);
+        var session = (await CreateAsync(new { kind = "interview", title = "Same instant", heldAt = at, participantIds = new[] { customer } })).GetProperty("id").GetInt64();
+        var second = (await CreateAsync(new { kind = "focusGroup", title = "Same instant too", heldAt = at, participantIds = new[] { customer } })).GetProperty("id").GetInt64();
+        var earlier = (await CreateAsync(new { kind = "focusGroup", title = "Earlier", heldAt = at.AddDays(-1), participantIds = new[] { customer } })).GetProperty("id").GetInt64();
+        await CreateAsync(new { kind = "interview", title = "Someone else's", heldAt = at, participantIds = new[] { await app.CustomerAsync() } });
+
+        var expected = new[]
+        {
+            ("interaction", later), ("interaction", interaction), ("transaction", transaction), ("session", second), ("session", session), ("session", earlier),
+        };
+        foreach (var limit in new[] { 1, 2, 50 })
+        {
+            var items = await _sales.WalkAsync($"/api/v1/customers/{customer}/timeline", limit);
+            items.Select(i => (i.GetProperty("kind").GetString()!, i.GetProperty("id").GetInt64())).Should().Equal(expected, $"limit {limit}");
+        }
+    }
+
     private Task<HttpResponseMessage> PatchAsync(long id, string? ifMatch, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/research-sessions/{id}") { Content = JsonContent.Create(body) };
