@@ -113,7 +113,7 @@ public sealed class GetValueMap(RapportDbContext db)
         {
             notice = "No customer has a value profile yet. Profiles are built from what customers say: survey answers, interviews and focus groups, and comments.";
         }
-        else if (customers == 0 && anonymous.Count == 0)
+        else if (customers == 0)
         {
             notice = scope.Tag is null && scope.Segment is null
                 ? "No customer has a value profile yet, only anonymous survey answers, which count in the overall, unweighted map."

@@ -12,10 +12,11 @@ public sealed class ListMapTags(RapportDbContext db)
     public const int MaxTags = 200;
 
     public async Task<IReadOnlyList<TagCount>> HandleAsync(CancellationToken ct) =>
-        await db.CustomerTags.AsNoTracking()
+        (await db.CustomerTags.AsNoTracking()
             .GroupBy(t => t.Tag)
-            .Select(g => new TagCount(g.Key, g.Count()))
+            .Select(g => new { Tag = g.Key, Customers = g.Count() })
             .OrderByDescending(t => t.Customers).ThenBy(t => t.Tag)
             .Take(MaxTags)
-            .ToListAsync(ct);
+            .ToListAsync(ct))
+        .Select(t => new TagCount(t.Tag, t.Customers)).ToList();
 }
