@@ -140,7 +140,7 @@ public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater m
         if (notes is not null)
         {
             // The values the note mentions, as evidence (docs/research.md); bulk-written notes wait for the full re-index.
-            await mentions.IndexAsync(InteractionTextSource.Text(interaction.Id, interaction.CustomerId, occurredAt, notes), ct);
+            await mentions.IndexNewAsync(InteractionTextSource.Text(interaction.Id, interaction.CustomerId, occurredAt, notes), ct);
         }
 
         if (outbox.Wants(WebhookEvents.InteractionCreated))

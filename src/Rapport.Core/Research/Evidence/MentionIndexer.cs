@@ -33,6 +33,16 @@ public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxo
         await ValueEvidenceStore.ReplaceAsync(db, text.SourceType, text.SourceId, EvidenceKind.Mention, Evidence(text), ct);
     }
 
+    /// <summary>
+    /// Indexes a text that was just created (an interaction's note as it is logged): no earlier evidence to delete, and
+    /// no write at all when it mentions no value, so a request pays one small query and the detection.
+    /// </summary>
+    public async Task IndexNewAsync(ResearchText text, CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        await ValueEvidenceStore.AddAsync(db, text.SourceType, text.SourceId, Evidence(text), ct);
+    }
+
     /// <summary>Deletes every mention and detects them again in all the texts of every source. Returns the texts read.</summary>
     public async Task<int> ReindexAllAsync(CancellationToken ct)
     {

@@ -19,6 +19,15 @@ public static class ValueEvidenceStore
         await db.Set<ValueEvidence>()
             .Where(e => e.SourceType == sourceType && e.SourceId == sourceId && e.Kind == kind)
             .ExecuteDeleteAsync(ct);
+        await AddAsync(db, sourceType, sourceId, evidence, ct);
+    }
+
+    /// <summary>
+    /// Records the evidence of a source created in this very transaction, which can have none yet (ids are never
+    /// reused): what <see cref="ReplaceAsync"/> does without its delete, and nothing at all when the list is empty.
+    /// </summary>
+    public static async Task AddAsync(RapportDbContext db, string sourceType, long sourceId, IReadOnlyCollection<NewEvidence> evidence, CancellationToken ct)
+    {
         if (evidence.Count == 0)
         {
             return;
