@@ -186,7 +186,22 @@ public static class SurveyEndpoints
                 }
                 else if (request.ContentType is { } type && (type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase)))
                 {
-                    csv = request.Body;
+                    // The CSV reader reads synchronously; the request body may only be read asynchronously.
+                    var buffer = new MemoryStream();
+                    var chunk = new byte[81920];
+                    int read;
+                    while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+                    {
+                        if (buffer.Length + read > ImportSurveyResponses.MaxBytes)
+                        {
+                            return ApiProblems.Validation("file", $"The file is larger than {ImportSurveyResponses.MaxBytes / (1024 * 1024)} MB.");
+                        }
+
+                        buffer.Write(chunk, 0, read);
+                    }
+
+                    buffer.Position = 0;
+                    csv = buffer;
                 }
                 else
                 {
