@@ -69,7 +69,14 @@ public sealed record CustomerDetail(
     string Source,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    int Version);
+    int Version)
+{
+    /// <summary>
+    /// 0..1: how well the business's values match what this customer cares about (docs/values.md, "Customer value
+    /// profiles"); null until computed or with profiling off. Set by <see cref="GetCustomer"/> only.
+    /// </summary>
+    public double? ValueAlignment { get; init; }
+}
 
 public sealed class GetCustomer(RapportDbContext db)
 {
@@ -104,7 +111,9 @@ public sealed class GetCustomer(RapportDbContext db)
             .Select(x => new ExternalIdDetail(x.Source, x.ExternalId))
             .ToListAsync(ct);
 
-        return Result<CustomerDetail>.Ok(Build(row.Customer, row.Metrics, row.CompanyName, row.OwnerName, tags, values, externalIds));
+        var alignment = await db.Set<Values.Profiles.CustomerValueProfile>().AsNoTracking()
+            .Where(p => p.CustomerId == id && p.ProfilingEnabled).Select(p => p.Alignment).FirstOrDefaultAsync(ct);
+        return Result<CustomerDetail>.Ok(Build(row.Customer, row.Metrics, row.CompanyName, row.OwnerName, tags, values, externalIds) with { ValueAlignment = alignment });
     }
 
     /// <summary>A stored custom field value with its definition's key, label and type, as the detail is built from it.</summary>

@@ -7,7 +7,8 @@ using Rapport.Ingestion;
 namespace Rapport.Values.Profiles;
 
 /// <summary>What a recompute did: customers and scores written, customers left out (profiling off), time taken.</summary>
-public sealed record ValueProfileRun(int Customers, int Scores, int ProfilingOff, long ElapsedMs, DateTimeOffset ComputedAt);
+/// <param name="TimingsMs">Milliseconds per step: read (evidence and lines streamed into the scoring), clear (the old scores), score, write.</param>
+public sealed record ValueProfileRun(int Customers, int Scores, int ProfilingOff, long ElapsedMs, DateTimeOffset ComputedAt, IReadOnlyDictionary<string, long> TimingsMs);
 
 /// <summary>
 /// Recomputes customer value profiles (docs/values.md, "Customer value profiles"): every customer's at once, set-based
@@ -39,7 +40,9 @@ public sealed partial class RecomputeValueProfiles(RapportDatabase database, Tim
     private async Task<ValueProfileRun> RunAsync(long? customerId, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var now = clock.GetUtcNow();
+        // Whole microseconds, as PostgreSQL stores them: the write compares computed_at with it.
+        var ticks = clock.GetUtcNow().UtcTicks;
+        var now = new DateTimeOffset(ticks - ticks % 10, TimeSpan.Zero);
         var today = DateOnly.FromDateTime(now.UtcDateTime).DayNumber;
         await using var connection = await database.OpenConnectionAsync(ct);
         var raised = !database.IsPostgres && customerId is null;
@@ -50,8 +53,33 @@ public sealed partial class RecomputeValueProfiles(RapportDatabase database, Tim
             var tags = await ProductTags.LoadAsync(connection, values, ct);
             var importance = await ProfileReads.ReadImportanceAsync(connection, values, ct);
             var builder = new ProfileBuilder(values, tags, today);
-            await ProfileReads.ReadEvidenceAsync(connection, builder, customerId, ct);
-            await ProfileReads.ReadLinesAsync(connection, customerId, (customer, product, amount, day, _) => builder.AddLine(customer, product, amount, day), ct);
+            // Everyone: the transactions' days are read on a second connection while the evidence is read on this one.
+            var reading = customerId is null ? Task.Run(() => ReadDaysAsync(ct), ct) : null;
+            try
+            {
+                await ProfileReads.ReadEvidenceAsync(connection, builder, customerId, ct);
+            }
+            finally
+            {
+                if (reading is not null)
+                {
+                    await Task.WhenAny(reading);
+                }
+            }
+
+            await ProfileReads.ReadLinesAsync(connection, customerId, (customer, product, amount, day, _) => builder.AddLine(customer, product, amount, day), ct,
+                reading is null ? null : await reading);
+            var timings = new Dictionary<string, long>(StringComparer.Ordinal) { ["read"] = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+            var step = Stopwatch.GetTimestamp();
+
+            if (raised)
+            {
+                // With foreign keys enforced SQLite deletes the old scores row by row (no truncate optimisation: seconds at
+                // 100,000 customers) and checks two keys per new row. The keys hold by construction instead: the customers
+                // are read again inside the writing transaction, which holds the write lock from its first statement (no
+                // customer can be deleted until it commits), and taxonomy values are never deleted. Back on in finally.
+                await ExecuteAsync(connection, "PRAGMA foreign_keys = OFF", ct);
+            }
 
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var context = new IngestionContext(connection, transaction, database.Provider, "values", now, null);
@@ -62,6 +90,8 @@ public sealed partial class RecomputeValueProfiles(RapportDatabase database, Tim
             // Read inside the writing transaction (which holds SQLite's write lock from its first statement): a customer
             // deleted or switched off since the reads is not written.
             await store.ExecuteAsync("DELETE FROM customer_value_scores" + keyed, key, ct);
+            timings["clear"] = (long)Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+            step = Stopwatch.GetTimestamp();
             var off = new HashSet<long>();
             await store.QueryRowsAsync("SELECT customer_id FROM customer_value_profiles WHERE NOT profiling_enabled" + (customerId is null ? "" : " AND customer_id = @p1"),
                 key, r => off.Add(r.GetInt64(0)), ct);
@@ -75,6 +105,9 @@ public sealed partial class RecomputeValueProfiles(RapportDatabase database, Tim
 
             var scores = builder.Build(off);
             scores.RemoveAll(s => !existing.Contains(s.CustomerId));
+            var alignments = Alignments(scores, importance);
+            timings["score"] = (long)Stopwatch.GetElapsedTime(step).TotalMilliseconds;
+            step = Stopwatch.GetTimestamp();
             for (var start = 0; start < scores.Count; start += WriteChunk)
             {
                 var chunk = scores.GetRange(start, Math.Min(WriteChunk, scores.Count - start));
@@ -83,31 +116,47 @@ public sealed partial class RecomputeValueProfiles(RapportDatabase database, Tim
             }
 
             // Alignment: every customer with scores; the rest (no evidence left, profiling off) have none.
-            var alignments = Alignments(scores, importance);
-            await store.ExecuteAsync("UPDATE customer_value_profiles SET alignment = NULL, computed_at = NULL" +
-                (customerId is null ? " WHERE computed_at IS NOT NULL OR alignment IS NOT NULL" : " WHERE customer_id = @p1"), key, ct);
             for (var start = 0; start < alignments.Count; start += WriteChunk)
             {
                 var chunk = alignments.GetRange(start, Math.Min(WriteChunk, alignments.Count - start));
                 await store.InsertAsync(ProfileColumns, chunk, (r, a) => r.Long(a.CustomerId).Bool(true).Double(a.Alignment).Instant(now), ct, ProfileConflict);
             }
 
+            await store.ExecuteAsync("UPDATE customer_value_profiles SET alignment = NULL, computed_at = NULL WHERE (computed_at IS NOT NULL OR alignment IS NOT NULL) AND " +
+                (customerId is null ? "(computed_at IS NULL OR computed_at <> @p1)" : "customer_id = @p2 AND (computed_at IS NULL OR computed_at <> @p1)"),
+                customerId is { } only ? [now, only] : [now], ct);
+
             await transaction.CommitAsync(ct);
+            timings["write"] = (long)Stopwatch.GetElapsedTime(step).TotalMilliseconds;
             var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (customerId is null)
             {
                 LogRecomputed(alignments.Count, scores.Count, off.Count, elapsed);
             }
 
-            return new ValueProfileRun(alignments.Count, scores.Count, off.Count, elapsed, now);
+            return new ValueProfileRun(alignments.Count, scores.Count, off.Count, elapsed, now, timings);
         }
         finally
         {
             if (raised)
             {
+                await ExecuteAsync(connection, "PRAGMA foreign_keys = ON", CancellationToken.None);
                 await SqliteIngestStore.RestorePageCacheAsync(connection, pageCache);
             }
         }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<ProfileReads.TransactionDays> ReadDaysAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await ProfileReads.TransactionDays.ReadAsync(connection, ct);
     }
 
     private static DateTimeOffset DayStart(int day) => new(DateOnly.FromDayNumber(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -91,6 +91,10 @@ public sealed class ValueProfileTests(RapportAppFactory app) : IClassFixture<Rap
         values[1].GetProperty("evidence")[0].GetProperty("quote").GetString().Should().Contain(Script);
 
         (await app.ClientAs(Role.Analyst).GetAsync("/api/v1/customers/999999999/values")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        // The customer's own record carries the stored alignment.
+        var customer = await (await app.ClientAs(Role.Analyst).GetAsync($"/api/v1/customers/{ana}")).ReadJsonAsync();
+        customer.GetProperty("valueAlignment").GetDouble().Should().Be(profile.Alignment!.Value);
     }
 
     [Fact]
@@ -125,6 +129,7 @@ public sealed class ValueProfileTests(RapportAppFactory app) : IClassFixture<Rap
         state.GetProperty("alignment").ValueKind.Should().Be(JsonValueKind.Null);
         (await StoredAsync(ana)).Should().BeEmpty();
         (await ProfileAsync(ana))!.Alignment.Should().BeNull();
+        (await (await sales.GetAsync($"/api/v1/customers/{ana}")).ReadJsonAsync()).GetProperty("valueAlignment").ValueKind.Should().Be(JsonValueKind.Null);
         (await app.WithDbAsync(db => db.Set<ValueEvidence>().CountAsync(e => e.CustomerId == ana))).Should().Be(3, "the evidence is kept");
 
         (await app.ClientAs(Role.Marketing).PostAsync("/api/v1/values/profiles/recompute", null)).EnsureSuccessStatusCode();
