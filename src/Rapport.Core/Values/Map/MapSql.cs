@@ -15,6 +15,9 @@ internal static class MapSql
     /// <summary>A money column (REAL on SQLite, numeric on PostgreSQL) as a double, for weights.</summary>
     public static string AsDouble(RapportDbContext db, string column) => db.IsPostgres ? $"CAST({column} AS double precision)" : column;
 
+    /// <summary>After a table's alias: read the table itself, not an index (SQLite only; PostgreSQL's planner chooses well).</summary>
+    public static string NotIndexed(RapportDbContext db) => db.IsPostgres ? "" : "NOT INDEXED";
+
     /// <summary>The UTC month of an instant column as 'yyyy-MM' text.</summary>
     public static string Month(RapportDbContext db, string column) =>
         db.IsPostgres ? $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')" : $"substr({column}, 1, 7)";

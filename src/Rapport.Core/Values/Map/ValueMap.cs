@@ -81,9 +81,6 @@ public static class ValueMapRules
     /// <summary>Customers (plus anonymous respondents) with evidence a value needs before it is placed.</summary>
     public const int MinRespondents = 5;
 
-    /// <summary>The confidence given to one anonymous survey response's stated importance (a customer's profile brings its own).</summary>
-    public const double AnonymousConfidence = 0.5;
-
     public static double BusinessThreshold => BusinessScore(BusinessHighRating);
 
     public static double BusinessScore(int importance) => (importance - 1) / 4.0;

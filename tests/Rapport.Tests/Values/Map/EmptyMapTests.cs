@@ -29,7 +29,7 @@ public sealed class EmptyMapTests(RapportAppFactory app) : IClassFixture<Rapport
         gaps.GetProperty("notice").GetString().Should().StartWith("No customer has a value profile yet.");
         gaps.GetProperty("unserved").GetArrayLength().Should().Be(0);
 
-        // Five anonymous responses: sustainability very important (1 → 1.0), quality neither (0 → 0.5).
+        // Five anonymous responses: sustainability very important (1 → 0.8, as in a profile), quality neither (0 → 0.5).
         await MapData.RateAsync(app, "sustainability", 5);
         await MapData.RateAsync(app, "quality", 2);
         for (var i = 1; i <= 5; i++)
@@ -42,7 +42,7 @@ public sealed class EmptyMapTests(RapportAppFactory app) : IClassFixture<Rapport
         anonymous.GetProperty("anonymousResponses").GetInt32().Should().Be(5);
         anonymous.GetProperty("notice").GetString().Should().Contain("only anonymous survey answers");
         var rows = anonymous.GetProperty("values").EnumerateArray().ToDictionary(v => v.GetProperty("key").GetString()!);
-        rows["sustainability"].GetProperty("customerImportance").GetDouble().Should().Be(1.0);
+        rows["sustainability"].GetProperty("customerImportance").GetDouble().Should().Be(0.8);
         rows["sustainability"].GetProperty("anonymous").GetInt32().Should().Be(5);
         rows["sustainability"].GetProperty("placement").GetString().Should().Be("shared");
         rows["quality"].GetProperty("customerImportance").GetDouble().Should().Be(0.5);
