@@ -7,6 +7,7 @@ if (args is ["analytics", .. var analyticsArgs]) { return AnalyticsScenario.Run(
 if (args is ["recompute", .. var recomputeArgs]) { return await RecomputeScenario.RunAsync(recomputeArgs); }
 if (args is ["models", .. var modelsArgs]) { return ModelsScenario.Run(modelsArgs); }
 if (args is ["themes", .. var themesArgs]) { return ThemesScenario.Run(themesArgs); }
+if (args is ["valuemap", .. var valueMapArgs]) { return await ValueMapScenario.RunAsync(valueMapArgs); }
 if (args is ["profiles", .. var profilesArgs]) { return await ProfilesScenario.RunAsync(profilesArgs); }
 if (args is ["research", .. var researchArgs]) { return await ResearchScenario.RunAsync(researchArgs); }
 
