@@ -1,4 +1,6 @@
+using Dapper;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Rapport.Data;
 using Rapport.Research.Themes;
 using Rapport.Values;
@@ -46,12 +48,13 @@ public sealed class DetectionCache
         return compiled;
     }
 
+    /// <summary>One aggregate over the (few dozen) values, in the caller's transaction; raw SQL because it runs on every logged note.</summary>
     public static async Task<(int Count, long Versions, long MaxId)> MarkAsync(RapportDbContext db, CancellationToken ct)
     {
-        var mark = await db.TaxonomyValues.AsNoTracking()
-            .GroupBy(_ => 1)
-            .Select(g => new { Count = g.Count(), Versions = g.Sum(v => (long)v.Version), MaxId = g.Max(v => v.Id) })
-            .SingleOrDefaultAsync(ct);
-        return mark is null ? (0, 0, 0) : (mark.Count, mark.Versions, mark.MaxId);
+        var connection = db.Database.GetDbConnection();
+        var mark = await connection.QuerySingleAsync<(long Count, long Versions, long MaxId)>(new CommandDefinition(
+            "SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(MAX(id), 0) FROM taxonomy_values",
+            transaction: db.Database.CurrentTransaction?.GetDbTransaction(), cancellationToken: ct));
+        return ((int)mark.Count, mark.Versions, mark.MaxId);
     }
 }
