@@ -104,7 +104,8 @@ public sealed class GetCustomerValues(RapportDbContext db, RapportDatabase datab
 
             // The per-product split of behaviour needs the tags again.
             var scores = builder.Build();
-            var pieces = Evidence(evidenceRows, values, byId.ToDictionary(v => v.Key, v => v.Value.Key), today);
+            var links = await LinksAsync(evidenceRows, ct);
+            var pieces = Evidence(evidenceRows, values, byId.ToDictionary(v => v.Key, v => v.Value.Key), links, today);
             var purchases = await PurchasesAsync(lines, tags, builder.PurchasesOf(customerId), today, ct);
             var items = scores.Select(s =>
             {
@@ -120,7 +121,44 @@ public sealed class GetCustomerValues(RapportDbContext db, RapportDatabase datab
         }
     }
 
-    private static Dictionary<long, List<CustomerValueEvidence>> Evidence(List<ValueEvidence> rows, ValueMap values, Dictionary<long, string> keys, int today)
+    /// <summary>The page of each survey response, survey answer and coded excerpt among the evidence (the survey's or session's page).</summary>
+    private async Task<Dictionary<(string Type, long Id), string>> LinksAsync(List<ValueEvidence> rows, CancellationToken ct)
+    {
+        var links = new Dictionary<(string, long), string>();
+        List<long> Of(string type) => [.. rows.Where(r => r.SourceType == type).Select(r => r.SourceId).Distinct()];
+        var responses = Of(EvidenceSources.SurveyResponse);
+        var answers = Of(EvidenceSources.SurveyAnswer);
+        var excerpts = Of(EvidenceSources.Excerpt);
+        if (answers.Count > 0)
+        {
+            foreach (var a in await db.Set<Surveys.SurveyAnswer>().AsNoTracking().Where(a => answers.Contains(a.Id))
+                .Join(db.Set<Surveys.SurveyResponse>(), a => a.ResponseId, r => r.Id, (a, r) => new { a.Id, r.SurveyId, ResponseId = r.Id }).ToListAsync(ct))
+            {
+                links[(EvidenceSources.SurveyAnswer, a.Id)] = $"/surveys/{a.SurveyId}/responses/{a.ResponseId}";
+            }
+        }
+
+        if (responses.Count > 0)
+        {
+            foreach (var r in await db.Set<Surveys.SurveyResponse>().AsNoTracking().Where(r => responses.Contains(r.Id)).Select(r => new { r.Id, r.SurveyId }).ToListAsync(ct))
+            {
+                links[(EvidenceSources.SurveyResponse, r.Id)] = $"/surveys/{r.SurveyId}/responses/{r.Id}";
+            }
+        }
+
+        if (excerpts.Count > 0)
+        {
+            foreach (var x in await db.Set<Research.Sessions.ResearchExcerpt>().AsNoTracking().Where(x => excerpts.Contains(x.Id)).Select(x => new { x.Id, x.SessionId }).ToListAsync(ct))
+            {
+                links[(EvidenceSources.Excerpt, x.Id)] = $"/research/{x.SessionId}";
+            }
+        }
+
+        return links;
+    }
+
+    private static Dictionary<long, List<CustomerValueEvidence>> Evidence(List<ValueEvidence> rows, ValueMap values, Dictionary<long, string> keys,
+        Dictionary<(string Type, long Id), string> links, int today)
     {
         var result = new Dictionary<long, List<CustomerValueEvidence>>();
         foreach (var e in rows)
@@ -133,6 +171,7 @@ public sealed class GetCustomerValues(RapportDbContext db, RapportDatabase datab
             var day = DateOnly.FromDateTime(e.ObservedAt.UtcDateTime).DayNumber;
             var weight = ProfileScoring.EvidenceWeight(e.Kind, today - day);
             var (source, link) = EvidenceLinks.Describe(e.SourceType, e.SourceId, e.CustomerId);
+            link = links.GetValueOrDefault((e.SourceType, e.SourceId), link ?? "") is { Length: > 0 } found ? found : null;
             (result.TryGetValue(scored, out var list) ? list : result[scored] = []).Add(new CustomerValueEvidence(
                 e.Kind.ToString().ToLowerInvariant(), e.SourceType, e.SourceId, e.ObservedAt, e.Signal, Math.Round(weight, 4), e.Quote,
                 source, link, scored == e.ValueId ? null : keys[e.ValueId]));
@@ -189,12 +228,13 @@ public sealed class GetCustomerValues(RapportDbContext db, RapportDatabase datab
 /// <summary>Evidence sources in words, with the page that shows each (the producing feature's page).</summary>
 public static class EvidenceLinks
 {
+    /// <summary>The source in words and, where the id alone names the page, its link (survey and excerpt links need a lookup).</summary>
     public static (string Source, string? Link) Describe(string sourceType, long sourceId, long? customerId) => sourceType switch
     {
         EvidenceSources.SurveyResponse => ("survey response", null),
         EvidenceSources.SurveyAnswer => ("survey answer", null),
-        EvidenceSources.Interaction => ("interaction note", customerId is { } c ? $"/customers/{c}#interaction-{sourceId}" : null),
-        EvidenceSources.SessionTranscript => ("interview transcript", $"/research/sessions/{sourceId}"),
+        EvidenceSources.Interaction => ("interaction note", customerId is { } c ? $"/customers/{c}" : null),
+        EvidenceSources.SessionTranscript => ("interview transcript", $"/research/{sourceId}"),
         EvidenceSources.Excerpt => ("interview excerpt", null),
         _ => (sourceType.Replace('_', ' '), null),
     };
