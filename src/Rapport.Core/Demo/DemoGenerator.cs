@@ -120,6 +120,8 @@ public sealed class DemoGenerator(
         referenceRows += await DemoValues.WriteAsync(db, reference.Products, start.AddDays(-60), ct);
         // Two interview sessions with coded excerpts, then the value mentions of all the demo's free text.
         referenceRows += await DemoResearch.WriteAsync(db, services, end, options.Customers, ct);
+        // A closed survey with a few hundred responses (their evidence and mentions through the real code path) and an open one.
+        referenceRows += await DemoSurveys.WriteAsync(db, end, options.Seed, options.Customers, ct);
         stopwatch.Stop();
 
         var summary = new DemoSummary(
