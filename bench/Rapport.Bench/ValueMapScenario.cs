@@ -10,9 +10,9 @@ using Rapport.Values.Map;
 namespace Rapport.Bench;
 
 /// <summary>
-/// <c>valuemap [--customers N] [--runs R] [--provider sqlite|postgres]</c>: N customers with value profiles (3–9 of the
+/// <c>valuemap [--customers N] [--runs R] [--provider sqlite|postgres] [--keep]</c>: N customers with value profiles (3–9 of the
 /// twelve default values each, with score and confidence), revenue, CLV, an RFM segment, tags (vip 10 %, newsletter 40 %)
-/// and profiling switched off for 1 %, written straight to the tables (not timed). Then the shared-values map
+/// and profiling switched off (so no scores) for 1 %, written straight to the tables (not timed). Then the shared-values map
 /// (<see cref="GetValueMap"/>) overall, weighted by revenue and by CLV, narrowed to a tag and to a segment, and the gap
 /// report (<see cref="GetValueGaps"/>), each R times after one warm-up, next to the database's own
 /// <c>SELECT value_id, COUNT(*), SUM(score) FROM customer_value_scores GROUP BY value_id</c> (the floor of reading the scores).
@@ -26,6 +26,7 @@ internal static class ValueMapScenario
     {
         int customers = 100_000, runs = 7;
         var provider = "sqlite";
+        var keep = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -34,12 +35,18 @@ internal static class ValueMapScenario
                 case "--customers": customers = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--runs": runs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--provider": provider = Value(); break;
+                case "--keep": keep = true; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
 
         var ct = CancellationToken.None;
         await using var db = await BenchDatabase.CreateAsync(provider, "valuemap", ct);
+        if (keep)
+        {
+            db.Keep();
+            Console.Error.WriteLine($"kept: {db.SqlitePath ?? db.PostgresName}");
+        }
         var generated = Stopwatch.StartNew();
         var scores = await GenerateAsync(db.Database, customers, ct);
         Console.Error.WriteLine($"valuemap: {customers:N0} customers, {scores:N0} value scores written in {generated.Elapsed.TotalSeconds:F1} s ({provider})");
@@ -185,7 +192,9 @@ internal static class ValueMapScenario
 
                 if (random.NextDouble() < 0.01)
                 {
+                    // Switching profiling off deletes the customer's scores (docs/values.md, "Profiling switch").
                     off.Add($"({id}, {(database.IsPostgres ? "FALSE" : "0")})");
+                    continue;
                 }
 
                 foreach (var v in valueIds.OrderBy(_ => random.Next()).Take(random.Next(3, 10)))

@@ -132,7 +132,7 @@ public sealed class GetValueGaps(RapportDbContext db, GetValueMap map)
 
     private async Task<(int Profiled, IReadOnlyList<ProductReach> Products)> ProductReachAsync(CancellationToken ct)
     {
-        var (where, parameters, _) = map.Where(new MapScope(MapWeighting.None, null, null));
+        var (where, parameters, _) = await map.WhereAsync(new MapScope(MapWeighting.None, null, null), ct);
         var profiled = (int)(await MapSql.QueryAsync(db, $"SELECT COUNT(DISTINCT s.customer_id) FROM customer_value_scores s WHERE {where}",
             parameters, r => MapSql.Long(r, 0), ct)).Single();
 
