@@ -5,6 +5,10 @@ using Rapport.Common;
 using Rapport.Customers;
 using Rapport.Data;
 using Rapport.Metrics;
+using Rapport.Research.Evidence;
+using Rapport.Research.Sessions;
+using Rapport.Surveys;
+using Rapport.Values.Profiles;
 using Rapport.Webhooks;
 
 namespace Rapport.Duplicates;
@@ -24,7 +28,13 @@ public sealed record MergeCustomersRequest(
     long? UserId);
 
 /// <summary>Rows moved or carried over by a merge.</summary>
-public sealed record MergeCounts(int Transactions, int TransactionLines, int Interactions, int Tags, int ExternalIds, int CustomFields, int Candidates);
+/// <remarks>
+/// Research moves too: survey responses (with their answers and invitations), interview and focus-group participation,
+/// excerpts spoken by the merged customer, and value evidence; the survivor's value profile is then computed again.
+/// </remarks>
+public sealed record MergeCounts(
+    int Transactions, int TransactionLines, int Interactions, int Tags, int ExternalIds, int CustomFields, int Candidates,
+    int SurveyResponses = 0, int ResearchSessions = 0, int ValueEvidence = 0);
 
 /// <summary>One recorded merge. <c>FieldChoices</c> maps every field whose values differed to the side kept: <c>survivor</c> or <c>merged</c>.</summary>
 public sealed record CustomerMergeRow(
@@ -54,6 +64,7 @@ public sealed class MergeCustomers(
     GetCustomer getCustomer,
     CustomerMetricsUpdater metrics,
     WebhookOutbox outbox,
+    RecomputeValueProfiles profiles,
     TimeProvider clock,
     ILogger<MergeCustomers> logger)
 {
@@ -200,6 +211,7 @@ public sealed class MergeCustomers(
         }
 
         var moved = await MoveHistoryAsync(survivor.Id, merged.Id, ct);
+        var research = await MoveResearchAsync(survivor.Id, merged.Id, ct);
         var candidates = await RepointCandidatesAsync(survivor.Id, merged.Id, request.UserId, ct);
 
         // Touch the row so that the stamping interceptor bumps Version and UpdatedAt even when only lists changed.
@@ -215,7 +227,8 @@ public sealed class MergeCustomers(
             return Result<MergeResult>.PreconditionFailed($"Customer {request.SurvivorId} changed while merging; review the pair again.");
         }
 
-        var counts = new MergeCounts(moved.Transactions, moved.Lines, moved.Interactions, tags, moved.ExternalIds, customFields, candidates);
+        var counts = new MergeCounts(moved.Transactions, moved.Lines, moved.Interactions, tags, moved.ExternalIds, customFields, candidates,
+            research.Responses, research.Sessions, research.Evidence);
         var record = new CustomerMerge
         {
             SurvivingCustomerId = survivor.Id,
@@ -245,6 +258,12 @@ public sealed class MergeCustomers(
 
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
+        if (research.Evidence > 0 || research.ProfilingSwitchedOff)
+        {
+            // The survivor's profile now rests on both customers' evidence (or, switched off, on none).
+            await profiles.CustomerAsync(survivor.Id, ct);
+        }
+
         logger.LogInformation(
             "Customer {MergedId} merged into {SurvivorId} (merge {MergeId}): {Transactions} transactions, {Interactions} interactions moved",
             merged.Id, survivor.Id, record.Id, counts.Transactions, counts.Interactions);
@@ -283,6 +302,73 @@ public sealed class MergeCustomers(
     }
 
     private const int SnapshotLimit = 20_000;
+
+    /// <summary>
+    /// Survey responses, answers and invitations, session participation, spoken excerpts and value evidence move to the
+    /// survivor (before the merged row is deleted, whose foreign keys would otherwise cascade them away). An invitation
+    /// to a survey the survivor was also invited to is dropped (one invitation per customer and survey); its response, if
+    /// any, still moves, so the survivor may hold two responses to that survey. A session both took part in keeps one
+    /// participation. When the merged customer had switched profiling off, the survivor's profiling is switched off.
+    /// </summary>
+    private async Task<(int Responses, int Sessions, int Evidence, bool ProfilingSwitchedOff)> MoveResearchAsync(long survivorId, long mergedId, CancellationToken ct)
+    {
+        await db.Set<SurveyInvitation>()
+            .Where(i => i.CustomerId == mergedId && db.Set<SurveyInvitation>().Any(o => o.CustomerId == survivorId && o.SurveyId == i.SurveyId))
+            .ExecuteDeleteAsync(ct);
+        await db.Set<SurveyInvitation>().Where(i => i.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.CustomerId, survivorId), ct);
+        var responses = await db.Set<SurveyResponse>().Where(r => r.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CustomerId, survivorId), ct);
+        await db.Set<SurveyAnswer>().Where(a => a.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.CustomerId, survivorId), ct);
+
+        var sessions = await db.Set<ResearchSessionParticipant>().CountAsync(p => p.CustomerId == mergedId, ct);
+        // The participant's key includes the customer: insert the survivor's rows rather than update the key. Plain SQL,
+        // because the survivor's tracked changes must only be saved where the merge checks their version.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO research_session_participants (session_id, customer_id)
+            SELECT p.session_id, {survivorId} FROM research_session_participants p
+            WHERE p.customer_id = {mergedId}
+              AND NOT EXISTS (SELECT 1 FROM research_session_participants o WHERE o.customer_id = {survivorId} AND o.session_id = p.session_id)
+            """, ct);
+        await db.Set<ResearchSessionParticipant>().Where(p => p.CustomerId == mergedId).ExecuteDeleteAsync(ct);
+        await db.Set<ResearchExcerpt>().Where(e => e.SpeakerCustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.SpeakerCustomerId, survivorId), ct);
+
+        var evidence = await db.Set<ValueEvidence>().Where(e => e.CustomerId == mergedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.CustomerId, survivorId), ct);
+
+        var switchedOff = false;
+        if (await db.Set<CustomerValueProfile>().AnyAsync(p => p.CustomerId == mergedId && !p.ProfilingEnabled, ct))
+        {
+            var now = clock.GetUtcNow();
+            var by = $"Merge of customer {mergedId} (profiling was off there)";
+            var changed = await db.Set<CustomerValueProfile>().Where(p => p.CustomerId == survivorId && p.ProfilingEnabled)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(p => p.ProfilingEnabled, false)
+                    .SetProperty(p => p.ProfilingChangedAt, now)
+                    .SetProperty(p => p.ProfilingChangedBy, by)
+                    .SetProperty(p => p.Alignment, (double?)null)
+                    .SetProperty(p => p.ComputedAt, (DateTimeOffset?)null), ct);
+            if (changed == 0 && !await db.Set<CustomerValueProfile>().AnyAsync(p => p.CustomerId == survivorId, ct))
+            {
+                // Saved with the survivor's row, where the merge saves it.
+                db.Set<CustomerValueProfile>().Add(new CustomerValueProfile
+                {
+                    CustomerId = survivorId, ProfilingEnabled = false, ProfilingChangedAt = now, ProfilingChangedBy = by,
+                });
+                changed = 1;
+            }
+
+            if (changed > 0)
+            {
+                await db.Set<CustomerValueScore>().Where(s => s.CustomerId == survivorId).ExecuteDeleteAsync(ct);
+                switchedOff = true;
+            }
+        }
+
+        return (responses, sessions, evidence, switchedOff);
+    }
 
     private async Task<(int Transactions, int Lines, int Interactions, int ExternalIds)> MoveHistoryAsync(long survivorId, long mergedId, CancellationToken ct)
     {
