@@ -65,9 +65,18 @@ public sealed class OpenSurveyLink(RapportDbContext db, SurveyLinks links, SaveS
     internal async Task<SurveyForm> FormAsync(Survey survey, IReadOnlyList<SurveyQuestion> questions, IReadOnlyDictionary<string, SurveyAnswerInput> answers, bool answered, CancellationToken ct)
     {
         var values = await save.RankableValuesAsync(ct);
-        var valueIds = questions.Where(q => q.ValueId is not null).Select(q => q.ValueId!.Value).ToList();
-        var names = await db.Set<Values.TaxonomyValue>().AsNoTracking().Where(v => valueIds.Contains(v.Id))
-            .ToDictionaryAsync(v => v.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), v => v.Name, ct);
+        var names = values.ToDictionary(v => v.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), v => v.Name, StringComparer.Ordinal);
+        var missing = questions.Where(q => q.ValueId is { } id && !names.ContainsKey(id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(q => q.ValueId!.Value).ToList();
+        if (missing.Count > 0)
+        {
+            // A value retired after the question was written: still named on the form.
+            foreach (var v in await db.Set<Values.TaxonomyValue>().AsNoTracking().Where(v => missing.Contains(v.Id)).ToListAsync(ct))
+            {
+                names[v.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = v.Name;
+            }
+        }
+
         return new SurveyForm(SurveyLinkState.Open, survey.Id, survey.Title, survey.Intro, survey.ThankYou, survey.ClosesAt,
             questions, values, answers, answered, names);
     }
