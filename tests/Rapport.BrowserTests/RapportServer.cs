@@ -117,6 +117,29 @@ public sealed class RapportServer : IAsyncLifetime
         return await BrowserSession.StartAsync(context);
     }
 
+    /// <summary>Runs <paramref name="action"/> with the app's services in a scope of its own (use cases, as the API would).</summary>
+    public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = (_app ?? throw new InvalidOperationException("The server is not running.")).Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    /// <summary>A new browser context the size of a phone (390 × 844, touch), for the pages customers open on one.</summary>
+    public async Task<BrowserSession> OpenPhoneAsync()
+    {
+        var browser = _browser ?? throw new InvalidOperationException($"No browser: {BrowserEnvironment.MissingBrowserReason()}");
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        context.SetDefaultTimeout(15_000);
+        return await BrowserSession.StartAsync(context);
+    }
+
     public async Task<T> WithDbAsync<T>(Func<RapportDbContext, Task<T>> action)
     {
         await using var scope = (_app ?? throw new InvalidOperationException("The server is not running.")).Services.CreateAsyncScope();

@@ -25,6 +25,8 @@ public sealed class ResultsModel(GetSurveyResults results) : PageModel
     /// <summary>The class of a bar showing <paramref name="share"/> (0..1) in twentieths.</summary>
     public static string Bar(double share) => "score-" + Math.Clamp((int)Math.Round(share * 20), 0, 20).ToString(CultureInfo.InvariantCulture);
 
+    public static string Count(int count, string one) => count.ToString("N0", CultureInfo.InvariantCulture) + " " + one + (count == 1 ? "" : "s");
+
     public static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + " %";
 
     public static string Number(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture).Replace("-", "−", StringComparison.Ordinal);
