@@ -14,7 +14,8 @@ public static class ValueProfileEndpoints
 {
     public static RouteGroupBuilder MapValueProfileEndpoints(this RouteGroupBuilder api)
     {
-        var customers = api.MapGroup("/customers").WithTags("Value profiles").RequireAuthorization(Policies.Read);
+        // A merged-away customer answers 404 /problems/merged naming the survivor, as every /customers/{id} route does.
+        var customers = api.MapGroup("/customers").WithTags("Value profiles").RequireAuthorization(Policies.Read).AddEndpointFilter<MergedCustomerFilter>();
         customers.MapGet("/{id:long}/values", async Task<Results<Ok<CustomerValues>, ProblemHttpResult>> (long id, GetCustomerValues get, CancellationToken ct) =>
             {
                 var result = await get.HandleAsync(id, ct);

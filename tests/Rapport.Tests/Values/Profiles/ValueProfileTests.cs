@@ -234,6 +234,23 @@ public sealed class ValueProfileTests(RapportAppFactory app) : IClassFixture<Rap
     }
 
     [Fact]
+    public async Task A_merged_away_customer_answers_404_naming_the_survivor_and_the_evidence_moves_with_the_merge()
+    {
+        var survivor = await ProfileKit.CustomerAsync(app, "Sur", "Vivor");
+        var merged = await ProfileKit.CustomerAsync(app, "Mer", "Ged");
+        await ProfileKit.EvidenceAsync(app, merged, "health", EvidenceKind.Stated, 1.0, app.Clock.GetUtcNow(), "Rated Health 5/5");
+        using var sales = app.ClientAs(Role.Sales);
+        (await sales.PostAsJsonAsync($"/api/v1/customers/{survivor}/merge", new { mergeId = merged })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var problem = await (await sales.GetAsync($"/api/v1/customers/{merged}/values")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        problem.GetProperty("mergedInto").GetInt64().Should().Be(survivor);
+        (await (await sales.PutAsJsonAsync($"/api/v1/customers/{merged}/profiling", new { enabled = false })).ShouldBeProblemAsync(HttpStatusCode.NotFound))
+            .GetProperty("mergedInto").GetInt64().Should().Be(survivor);
+        var values = await (await sales.GetAsync($"/api/v1/customers/{survivor}/values")).ReadJsonAsync();
+        values.GetProperty("values").EnumerateArray().Select(v => v.GetProperty("key").GetString()).Should().Equal("health");
+    }
+
+    [Fact]
     public async Task An_analyst_sees_the_profile_without_the_switch_and_is_refused_when_posting()
     {
         var ana = await AnaAsync("Andrea");
