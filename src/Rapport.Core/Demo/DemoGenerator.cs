@@ -118,10 +118,11 @@ public sealed class DemoGenerator(
 
         // The business's values and its products' value tags: a few dozen rows through EF after the bulk part.
         referenceRows += await DemoValues.WriteAsync(db, reference.Products, start.AddDays(-60), ct);
-        // Two interview sessions with coded excerpts, then the value mentions of all the demo's free text.
-        referenceRows += await DemoResearch.WriteAsync(db, services, end, options.Customers, ct);
         // A closed survey with a few hundred responses (their evidence and mentions through the real code path) and an open one.
         referenceRows += await DemoSurveys.WriteAsync(db, end, options.Seed, options.Customers, ct);
+        // Two interview sessions with coded excerpts, then the value mentions of all the demo's free text
+        // (survey answers included) and the emergent themes proposed from it.
+        referenceRows += await DemoResearch.WriteAsync(db, services, end, options.Customers, ct);
         stopwatch.Stop();
 
         var summary = new DemoSummary(

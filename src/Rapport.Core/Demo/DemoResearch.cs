@@ -11,7 +11,8 @@ namespace Rapport.Demo;
 /// <summary>
 /// The demo business's qualitative research: an interview with its best customer and a focus group of four other
 /// good customers, with transcripts of several paragraphs that touch the values, coded excerpts; then the value
-/// mentions of all the demo's free text (interaction notes included), so the map and the profiles have evidence.
+/// mentions of all the demo's free text (interaction notes and survey answers included), so the map and the profiles
+/// have evidence, and the emergent themes proposed from it, so the review page has something to review.
 /// Written once (matched by title), through EF, after the bulk part and the values.
 /// </summary>
 internal static class DemoResearch
@@ -88,7 +89,7 @@ internal static class DemoResearch
         IReadOnlyList<IResearchTextSource> sources = [.. services.GetServices<IResearchTextSource>()];
         if (sources.Count == 0)
         {
-            sources = [new Interactions.InteractionTextSource(db), new SessionTranscriptSource(db)];
+            sources = [new Interactions.InteractionTextSource(db), new SessionTranscriptSource(db), new Surveys.SurveyAnswerTexts(db)];
         }
 
         var mentions = new MentionIndexer(db, new Research.Themes.GetBusinessTaxonomy(new Values.ListValues(db)), sources, new DetectionCache());
@@ -126,6 +127,9 @@ internal static class DemoResearch
         if (customers <= IndexAllUpTo)
         {
             await mentions.ReindexAllAsync(ct);
+            var themes = new Research.Review.RefreshThemeProposals(db, new Research.Themes.GetBusinessTaxonomy(new Values.ListValues(db)), sources,
+                services.GetService<TimeProvider>() ?? TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Research.Review.RefreshThemeProposals>.Instance);
+            await themes.HandleAsync(ct);
         }
 
         return rows;

@@ -20,6 +20,8 @@ public sealed class DemoResearchTests
         (await demo.ScalarAsync("SELECT COUNT(*) FROM value_evidence WHERE kind = 'Coded' AND customer_id IS NOT NULL")).Should().BeGreaterThanOrEqualTo(15);
         (await demo.ScalarAsync("SELECT COUNT(*) FROM value_evidence WHERE kind = 'Mention' AND source_type = 'interaction'")).Should().BeGreaterThan(0, "interaction notes are indexed");
         (await demo.ScalarAsync("SELECT COUNT(*) FROM value_evidence WHERE kind = 'Mention' AND source_type = 'session_transcript'")).Should().BeGreaterThan(0);
+        (await demo.ScalarAsync("SELECT COUNT(*) FROM value_evidence WHERE kind = 'Mention' AND source_type = 'survey_answer'")).Should().BeGreaterThan(0, "survey answers too");
+        (await demo.ScalarAsync("SELECT COUNT(*) FROM theme_proposals WHERE status = 'Proposed'")).Should().BeGreaterThan(0, "the review page has proposals");
 
         await demo.GenerateAsync(10, 43);
         (await demo.ScalarAsync("SELECT COUNT(*) FROM research_sessions")).Should().Be(2, "a second run adds no session");
