@@ -117,7 +117,7 @@ public sealed class SessionTranscriptSource(RapportDbContext db) : IResearchText
                     s.Id,
                     s.HeldAt,
                     s.Transcript,
-                    Participants = db.Set<ResearchSessionParticipant>().Where(p => p.SessionId == s.Id).Select(p => p.CustomerId).Take(2).ToList(),
+                    Participants = db.Set<ResearchSessionParticipant>().Where(p => p.SessionId == s.Id).OrderBy(p => p.CustomerId).Select(p => p.CustomerId).Take(2).ToList(),
                 })
                 .ToListAsync(ct);
             foreach (var s in page)
