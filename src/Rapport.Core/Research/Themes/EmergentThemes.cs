@@ -48,6 +48,11 @@ public static class EmergentThemes
         week month year two three four five first second shop store product item thing custom customer interview
         interviewer survey note focus group particip someon everyon anyth someth everyth back again alway never keep
         take took give gave find found work ask told tell call
+        next last previous current recent usual sent send wrote write left leave explain suggest mention remind reply
+        answer email phone message letter meet visit talk chat discuss arrange plan schedul confirm updat follow check
+        happen start stop end let put seem help show offer receiv tomorrow today tonight yesterday morning afternoon
+        evening night weekend monday tuesday wednesday thursday friday saturday sunday soon later earlier ago usual
+        home lot bit kind sort way part place peopl person friend famili colleagu team everyone someone
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(EnglishStemmer.Stem),
         StringComparer.Ordinal);
 
@@ -72,11 +77,22 @@ public static class EmergentThemes
         var detector = new ThemeDetector(taxonomy);
         var counts = new Dictionary<string, Count>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var signatures = new HashSet<string>(StringComparer.Ordinal);
+        var phrases = new List<(string Key, string Surface, int Words)>();
         for (var i = 0; i < texts.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
             seen.Clear();
-            foreach (var (key, surface, words) in Phrases(texts[i] ?? "", detector, maxWords, options.MaxWordsPerText))
+            phrases.Clear();
+            phrases.AddRange(Phrases(texts[i] ?? "", detector, maxWords, options.MaxWordsPerText));
+            // The same words again (a note template filled in with other names, a pasted answer) count once: a theme
+            // recurs across people, not across copies.
+            if (phrases.Count > 0 && !signatures.Add(Signature(texts[i]!)))
+            {
+                continue;
+            }
+
+            foreach (var (key, surface, words) in phrases)
             {
                 if (!seen.Add(key))
                 {
@@ -255,6 +271,7 @@ public static class EmergentThemes
         var covered = detector.Detect(text).Values.SelectMany(v => v.Evidence).Select(e => (e.Start, End: e.Start + e.Length)).ToList();
         var run = new List<(string Stem, string Surface)>();
         var words = 0;
+        var sentenceStart = true;
         foreach (var token in Tokenizer.Tokenize(text))
         {
             if (token.Kind == TokenKind.Word && ++words > maxWordsPerText)
@@ -262,7 +279,11 @@ public static class EmergentThemes
                 break;
             }
 
-            if (token.Kind == TokenKind.Word && IsContent(token) && !covered.Exists(c => token.Start >= c.Start && token.Start < c.End))
+            // A capitalised word inside a sentence is a name (a person, a product, a place): not a theme, and it breaks
+            // phrases. The first word of a sentence is capitalised anyway and cannot tell.
+            var name = token.Kind == TokenKind.Word && !sentenceStart && char.IsUpper(text[token.Start]);
+            sentenceStart = token.Kind == TokenKind.Stop;
+            if (token.Kind == TokenKind.Word && !name && IsContent(token) && !covered.Exists(c => token.Start >= c.Start && token.Start < c.End))
             {
                 run.Add((EnglishStemmer.Stem(token.Text), token.Text));
                 for (var length = 1; length <= Math.Min(maxWords, run.Count); length++)
@@ -276,6 +297,24 @@ public static class EmergentThemes
                 run.Clear();
             }
         }
+    }
+
+    /// <summary>A text's words in order, lower case, without the names in it: what two copies of a template share.</summary>
+    private static string Signature(string text)
+    {
+        var words = new List<string>();
+        var sentenceStart = true;
+        foreach (var token in Tokenizer.Tokenize(text))
+        {
+            if (token.Kind == TokenKind.Word && (sentenceStart || !char.IsUpper(text[token.Start])))
+            {
+                words.Add(token.Text);
+            }
+
+            sentenceStart = token.Kind == TokenKind.Stop;
+        }
+
+        return string.Join(' ', words);
     }
 
     private static bool IsContent(Token token)

@@ -52,6 +52,24 @@ public sealed class EmergentThemesTests
     }
 
     [Fact]
+    public void Names_and_copies_of_one_template_are_not_themes()
+    {
+        // Staff notes written from a template with other names, and the odd name of a colleague: no theme in them.
+        string[] names = ["Priya", "Tom", "Lena", "Jordan", "Allen", "Sam"];
+        var notes = names.SelectMany(a => names.Select(b => $"{a} called {b} about next quarter's volumes. Happy with the current blend.")).ToList();
+        notes.AddRange(["Spoke to Tom at the counter.", "Tom says hi.", "Lena sent the invoice, Tom checked it."]);
+        notes.AddRange(Corpus);
+
+        var themes = EmergentThemes.Propose(notes, Taxonomy.Default);
+
+        var phrases = themes.Select(t => t.Phrase).ToList();
+        phrases.Should().NotContain(p => names.Any(n => p.Contains(n.ToLowerInvariant(), StringComparison.Ordinal)), "capitalised inside a sentence: a name");
+        phrases.Should().NotContain(["next", "current", "sent", "quarter's volumes", "volumes", "blend"],
+            "one template filled in 36 times is one text, and time words and staff verbs are generic");
+        phrases.Should().Contain(["loyalty scheme", "gift wrapping", "parking"], "real themes still come through");
+    }
+
+    [Fact]
     public void Memory_and_length_are_bounded()
     {
         var random = new Random(7);
