@@ -39,8 +39,8 @@ public sealed record EmergentThemeOptions
 public static class EmergentThemes
 {
     /// <summary>
-    /// Stems that recur in any shop's comments without being a theme ("buy", "order", "month"): not proposed alone,
-    /// still counted inside longer phrases ("order tracking").
+    /// Stems that recur in any shop's comments without being a theme ("buy", "order", "month"): not proposed alone or
+    /// only with each other ("keep ordering"), still counted inside longer phrases ("order tracking").
     /// </summary>
     public static readonly IReadOnlySet<string> GenericWords = new HashSet<string>(
         """
@@ -53,6 +53,7 @@ public static class EmergentThemes
         happen start stop end let put seem help show offer receiv tomorrow today tonight yesterday morning afternoon
         evening night weekend monday tuesday wednesday thursday friday saturday sunday soon later earlier ago usual
         home lot bit kind sort way part place peopl person friend famili colleagu team everyone someone
+        interest switch high low long short hand guy within chose choos run major minor spot major usual
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(EnglishStemmer.Stem),
         StringComparer.Ordinal);
 
@@ -76,6 +77,7 @@ public static class EmergentThemes
         var maxWords = Math.Clamp(options.MaxWords, 1, 3);
         var detector = new ThemeDetector(taxonomy);
         var counts = new Dictionary<string, Count>(StringComparer.Ordinal);
+        var names = Names(texts, options.MaxWordsPerText, ct);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var signatures = new HashSet<string>(StringComparer.Ordinal);
         var phrases = new List<(string Key, string Surface, int Words)>();
@@ -84,10 +86,10 @@ public static class EmergentThemes
             ct.ThrowIfCancellationRequested();
             seen.Clear();
             phrases.Clear();
-            phrases.AddRange(Phrases(texts[i] ?? "", detector, maxWords, options.MaxWordsPerText));
+            phrases.AddRange(Phrases(texts[i] ?? "", detector, maxWords, options.MaxWordsPerText, names));
             // The same words again (a note template filled in with other names, a pasted answer) count once: a theme
             // recurs across people, not across copies.
-            if (phrases.Count > 0 && !signatures.Add(Signature(texts[i]!)))
+            if (phrases.Count > 0 && !signatures.Add(Signature(texts[i]!, names)))
             {
                 continue;
             }
@@ -119,7 +121,7 @@ public static class EmergentThemes
         }
 
         var candidates = counts
-            .Where(c => c.Value.Texts >= Math.Max(1, options.MinTexts) && !(c.Value.Words == 1 && GenericWords.Contains(c.Key)))
+            .Where(c => c.Value.Texts >= Math.Max(1, options.MinTexts) && !c.Key.Split(' ').All(GenericWords.Contains))
             .ToList();
         if (candidates.Count == 0)
         {
@@ -168,7 +170,7 @@ public static class EmergentThemes
         {
             ct.ThrowIfCancellationRequested();
             seen.Clear();
-            foreach (var (key, _, _) in Phrases(text ?? "", detector, maxWords, options.MaxWordsPerText))
+            foreach (var (key, _, _) in Phrases(text ?? "", detector, maxWords, options.MaxWordsPerText, NoNames))
             {
                 if (seen.Add(key) && inBackground.TryGetValue(key, out var b))
                 {
@@ -261,7 +263,43 @@ public static class EmergentThemes
     }
 
     /// <summary>The phrases of one text: key (stems joined by spaces), surface (lower case), number of words.</summary>
-    private static IEnumerable<(string Key, string Surface, int Words)> Phrases(string text, ThemeDetector detector, int maxWords, int maxWordsPerText)
+    private static readonly HashSet<string> NoNames = new(StringComparer.Ordinal);
+
+    /// <summary>Words that are only ever written capitalised in these texts (lower case): names, even at a sentence's start.</summary>
+    private static HashSet<string> Names(IReadOnlyList<string> texts, int maxWordsPerText, CancellationToken ct)
+    {
+        var capitalised = new HashSet<string>(StringComparer.Ordinal);
+        var lower = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (string.IsNullOrEmpty(text))
+            {
+                continue;
+            }
+
+            var words = 0;
+            foreach (var token in Tokenizer.Tokenize(text))
+            {
+                if (token.Kind != TokenKind.Word)
+                {
+                    continue;
+                }
+
+                if (++words > maxWordsPerText || capitalised.Count + lower.Count > 1_000_000)
+                {
+                    break;
+                }
+
+                (char.IsUpper(text[token.Start]) ? capitalised : lower).Add(token.Text);
+            }
+        }
+
+        capitalised.ExceptWith(lower);
+        return capitalised;
+    }
+
+    private static IEnumerable<(string Key, string Surface, int Words)> Phrases(string text, ThemeDetector detector, int maxWords, int maxWordsPerText, HashSet<string> names)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -280,8 +318,9 @@ public static class EmergentThemes
             }
 
             // A capitalised word inside a sentence is a name (a person, a product, a place): not a theme, and it breaks
-            // phrases. The first word of a sentence is capitalised anyway and cannot tell.
-            var name = token.Kind == TokenKind.Word && !sentenceStart && char.IsUpper(text[token.Start]);
+            // phrases. The first word of a sentence is capitalised anyway: it is a name when the texts never write it
+            // in lower case ("Sam called about …").
+            var name = token.Kind == TokenKind.Word && ((!sentenceStart && char.IsUpper(text[token.Start])) || names.Contains(token.Text));
             sentenceStart = token.Kind == TokenKind.Stop;
             if (token.Kind == TokenKind.Word && !name && IsContent(token) && !covered.Exists(c => token.Start >= c.Start && token.Start < c.End))
             {
@@ -300,13 +339,13 @@ public static class EmergentThemes
     }
 
     /// <summary>A text's words in order, lower case, without the names in it: what two copies of a template share.</summary>
-    private static string Signature(string text)
+    private static string Signature(string text, HashSet<string> names)
     {
         var words = new List<string>();
         var sentenceStart = true;
         foreach (var token in Tokenizer.Tokenize(text))
         {
-            if (token.Kind == TokenKind.Word && (sentenceStart || !char.IsUpper(text[token.Start])))
+            if (token.Kind == TokenKind.Word && (sentenceStart || !char.IsUpper(text[token.Start])) && !names.Contains(token.Text))
             {
                 words.Add(token.Text);
             }
