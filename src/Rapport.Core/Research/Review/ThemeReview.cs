@@ -71,7 +71,10 @@ public sealed class ListThemeProposals(RapportDbContext db)
 public sealed class RefreshThemeProposals(RapportDbContext db, GetBusinessTaxonomy taxonomies, IEnumerable<IResearchTextSource> sources,
     TimeProvider clock, ILogger<RefreshThemeProposals> logger)
 {
-    /// <summary>Texts read per refresh (the oldest first, source by source): bounds memory and time on a large business.</summary>
+    /// <summary>
+    /// Texts kept per refresh: the most recent ones (by when they were written) over every source, so a large business's
+    /// themes are those of its latest answers, notes and transcripts. Bounds memory and the proposal's time.
+    /// </summary>
     public const int MaxTexts = 50_000;
 
     /// <summary>Phrases proposed per refresh.</summary>
@@ -79,22 +82,25 @@ public sealed class RefreshThemeProposals(RapportDbContext db, GetBusinessTaxono
 
     public async Task<ThemeRefreshSummary> HandleAsync(CancellationToken ct)
     {
-        var texts = new List<string>();
+        // Every text is read once; a min-heap on the date keeps the newest MaxTexts.
+        var newest = new PriorityQueue<string, (DateTimeOffset WrittenAt, long Order)>();
+        long order = 0;
         foreach (var source in sources)
         {
             await foreach (var text in source.ReadAllAsync(ct))
             {
-                texts.Add(text.Text);
-                if (texts.Count >= MaxTexts)
+                newest.Enqueue(text.Text, (text.WrittenAt, order++));
+                if (newest.Count > MaxTexts)
                 {
-                    break;
+                    newest.Dequeue();
                 }
             }
+        }
 
-            if (texts.Count >= MaxTexts)
-            {
-                break;
-            }
+        var texts = new List<string>(newest.Count);
+        while (newest.TryDequeue(out var text, out _))
+        {
+            texts.Add(text); // oldest of the kept first
         }
 
         var taxonomy = await taxonomies.HandleAsync(ct);
