@@ -62,7 +62,7 @@ public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxo
                     texts++;
                     foreach (var e in Evidence(text))
                     {
-                        db.Set<ValueEvidence>().Add(ToRow(text, e));
+                        db.Set<ValueEvidence>().Add(ValueEvidenceStore.Row(text.SourceType, text.SourceId, e));
                         pending++;
                     }
 
@@ -114,19 +114,6 @@ public sealed class MentionIndexer(RapportDbContext db, GetBusinessTaxonomy taxo
 
         return found;
     }
-
-    private static ValueEvidence ToRow(ResearchText text, NewEvidence e) => new()
-    {
-        CustomerId = e.CustomerId,
-        ValueId = e.ValueId,
-        Kind = EvidenceKind.Mention,
-        SourceType = text.SourceType,
-        SourceId = text.SourceId,
-        ObservedAt = e.ObservedAt,
-        Signal = e.Signal,
-        Sentiment = e.Sentiment,
-        Quote = e.Quote.Length <= EvidenceLimits.Quote ? e.Quote : e.Quote[..EvidenceLimits.Quote],
-    };
 
     /// <summary>The mention with up to <see cref="QuoteContext"/> characters either side, cut at word boundaries.</summary>
     public static string Quote(string text, ValueMatch match)

@@ -35,18 +35,7 @@ public static class ValueEvidenceStore
 
         foreach (var e in evidence)
         {
-            db.Set<ValueEvidence>().Add(new ValueEvidence
-            {
-                CustomerId = e.CustomerId,
-                ValueId = e.ValueId,
-                Kind = e.Kind,
-                SourceType = sourceType,
-                SourceId = sourceId,
-                ObservedAt = e.ObservedAt,
-                Signal = Math.Clamp(e.Signal, -1, 1),
-                Sentiment = e.Sentiment is { } s ? Math.Clamp(s, -1, 1) : null,
-                Quote = Truncate(e.Quote, EvidenceLimits.Quote),
-            });
+            db.Set<ValueEvidence>().Add(Row(sourceType, sourceId, e));
         }
 
         await db.SaveChangesAsync(ct);
@@ -55,6 +44,20 @@ public static class ValueEvidenceStore
     /// <summary>Removes every kind of evidence of one source (the source was deleted).</summary>
     public static Task RemoveAsync(RapportDbContext db, string sourceType, long sourceId, CancellationToken ct) =>
         db.Set<ValueEvidence>().Where(e => e.SourceType == sourceType && e.SourceId == sourceId).ExecuteDeleteAsync(ct);
+
+    /// <summary>The row for one piece of evidence of a source: signals clamped to −1..1, the quote cut to its column.</summary>
+    internal static ValueEvidence Row(string sourceType, long sourceId, NewEvidence e) => new()
+    {
+        CustomerId = e.CustomerId,
+        ValueId = e.ValueId,
+        Kind = e.Kind,
+        SourceType = sourceType,
+        SourceId = sourceId,
+        ObservedAt = e.ObservedAt,
+        Signal = Math.Clamp(e.Signal, -1, 1),
+        Sentiment = e.Sentiment is { } s ? Math.Clamp(s, -1, 1) : null,
+        Quote = Truncate(e.Quote, EvidenceLimits.Quote),
+    };
 
     private static string Truncate(string text, int max) =>
         text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
