@@ -1,6 +1,7 @@
 using Rapport.Analytics;
 using Rapport.Companies;
 using Rapport.Customers;
+using Rapport.Customers.Changes;
 using Rapport.Dashboard;
 using Rapport.DataQuality;
 using Rapport.Demo;
@@ -30,6 +31,7 @@ public static class Features
     {
         services.AddIdentityFeature();
         services.AddDemo();
+        services.AddCustomerChanges();
         services.AddCustomerMetrics();
         services.AddAnalytics();
         services.AddCustomers();

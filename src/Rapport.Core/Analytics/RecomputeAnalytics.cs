@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Rapport.Analytics.Models;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 using Rapport.Ingestion;
 using Rapport.Metrics;
@@ -21,6 +22,7 @@ public sealed partial class RecomputeAnalytics(
     RapportDatabase database,
     RapportDbContext db,
     IConfiguration configuration,
+    CustomerChanges changes,
     TimeProvider clock,
     ILogger<RecomputeAnalytics> logger)
 {
@@ -45,6 +47,7 @@ public sealed partial class RecomputeAnalytics(
     public async Task RunAsync(long runId, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        var succeeded = false;
         LogStarting(runId);
         try
         {
@@ -60,6 +63,7 @@ public sealed partial class RecomputeAnalytics(
                 .SetProperty(r => r.ElapsedMs, elapsed)
                 .SetProperty(r => r.Result, json), CancellationToken.None);
             LogFinished(runId, result.Customers, elapsed);
+            succeeded = true;
         }
         catch (Exception e)
         {
@@ -82,6 +86,11 @@ public sealed partial class RecomputeAnalytics(
         }
 
         await PruneAsync(CancellationToken.None);
+        if (succeeded)
+        {
+            // Every customer was rescored: stages (P(alive)) and segments on RFM, CLV and P(alive) follow.
+            await changes.AllChangedAsync(ChangedFacts.Analytics, ct);
+        }
     }
 
     private async Task PruneAsync(CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rapport.Common;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 using Rapport.Webhooks;
 
@@ -32,7 +33,7 @@ public sealed record UpdateCustomerRequest
     public Optional<IReadOnlyList<ExternalIdInput?>?> ExternalIds { get; init; }
 }
 
-public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, WebhookOutbox outbox, TimeProvider clock, ILogger<UpdateCustomer> logger)
+public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, WebhookOutbox outbox, CustomerChanges changes, TimeProvider clock, ILogger<UpdateCustomer> logger)
 {
     /// <param name="expectedVersion">The version the caller read (the ETag); null skips the check (If-Match: *).</param>
     public async Task<Result<CustomerDetail>> HandleAsync(long id, UpdateCustomerRequest request, int? expectedVersion, CancellationToken ct)
@@ -107,8 +108,8 @@ public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, Webhook
         // stamping interceptor bump Version and UpdatedAt for those changes too.
         customer.UpdatedAt = clock.GetUtcNow();
         db.Entry(customer).Property(c => c.UpdatedAt).IsModified = true;
-        // With a webhook subscribed, the event is queued in the same transaction as the change.
-        await using var transaction = outbox.Wants(WebhookEvents.CustomerUpdated) ? await db.Database.BeginTransactionAsync(ct) : null;
+        // The change, its webhook event (when subscribed) and what derives from it (stage, segments) commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -125,11 +126,13 @@ public sealed class UpdateCustomer(RapportDbContext db, GetCustomer get, Webhook
             return Result<CustomerDetail>.Conflict("One of the external ids already belongs to another customer.", "externalIds");
         }
 
-        if (transaction is not null)
+        if (outbox.Wants(WebhookEvents.CustomerUpdated))
         {
             await outbox.EnqueueAsync(db, WebhookEvents.CustomerUpdated, [id], ct);
-            await transaction.CommitAsync(ct);
         }
+
+        await changes.ChangedAsync(id, ct);
+        await transaction.CommitAsync(ct);
 
         logger.LogInformation("Customer {CustomerId} updated to version {Version}", id, customer.Version);
         db.ChangeTracker.Clear();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 using Rapport.Metrics;
 using Rapport.Research.Evidence;
@@ -182,7 +183,8 @@ internal static class DemoSurveys
         var respondents = await RespondentsAsync(db, random, Math.Min(MaxResponses, Math.Max(10, customers / 15)), ct);
         var affinities = await AffinitiesAsync(db, [.. respondents.Select(r => r.Id)], values, ct);
         var mentions = new MentionIndexer(db, new Research.Themes.GetBusinessTaxonomy(new ListValues(db)), [], new DetectionCache());
-        var save = new SaveSurveyResponse(db, mentions);
+        // No stage or segment handlers: the analytics run after the demo places every customer.
+        var save = new SaveSurveyResponse(db, mentions, new CustomerChanges([], db, TimeProvider.System));
         var rows = 1L + questions.Length;
         var window = (closed - opened).TotalMinutes;
         var anonymous = respondents.Count / 6;

@@ -1,5 +1,6 @@
 using Rapport.Common;
 using Rapport.Customers;
+using Rapport.Customers.Changes;
 
 namespace Rapport.Ingestion;
 
@@ -322,6 +323,11 @@ internal sealed class CustomerBook(IngestStore store, IngestionContext context, 
 
         // A new customer has no history yet: the row the metrics updater computes for it is all zeros.
         await store.InsertAsync(MetricsTable, _created, (r, c) => r.Long(c.Id).Int(0).Decimal(0m).Int(0).Instant(context.Now), ct);
+
+        // Their stages and segment memberships follow in the background (CustomerChangeWorker).
+        await CustomerChangeQueue.AddAsync(context.Connection, context.Transaction,
+            [.. _created.Select(c => c.Id), .. Updated.Select(c => c.Id), .. _newTags.Select(t => t.Customer.Id), .. _fieldValues.Select(v => v.Customer.Id)],
+            context.Now, ct);
 
         if (_known is not null)
         {

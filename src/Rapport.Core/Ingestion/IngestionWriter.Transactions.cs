@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Rapport.Common;
 using Rapport.Customers;
+using Rapport.Customers.Changes;
 using Rapport.Transactions;
 using Rapport.Webhooks;
 
@@ -378,6 +379,8 @@ public sealed partial class IngestionWriter
         var deltas = pending.Deltas.Values.Where(d => !full.Contains(d.CustomerId)).ToList();
         full.UnionWith(await store.AddToMetricsAsync(deltas, c.Now, ct));
         await metrics.RefreshManyAsync(c.Connection, c.Transaction, full, ct);
+        // Their stages and segment memberships follow in the background (CustomerChangeWorker).
+        await CustomerChangeQueue.AddAsync(c.Connection, c.Transaction, [.. full, .. deltas.Select(d => d.CustomerId)], c.Now, ct);
         pending.Deltas.Clear();
         pending.Recompute.Clear();
     }

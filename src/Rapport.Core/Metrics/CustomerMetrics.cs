@@ -35,4 +35,11 @@ public sealed class CustomerMetrics
     /// <summary>Customer lifetime value over the horizon: discounted, times the margin.</summary>
     public decimal? Clv { get; set; }
     public DateTimeOffset? AnalyticsAt { get; set; }
+
+    // Relationship stage (docs/stages.md): kept by the stage engine, after every change to the customer's data.
+
+    /// <summary>The customer's relationship stage (a rule's verdict or a manual override); stored as its number.</summary>
+    public Stages.Stage Stage { get; set; }
+    /// <summary>When the customer entered <see cref="Stage"/>; null until the stage engine first placed them.</summary>
+    public DateTimeOffset? StageSince { get; set; }
 }

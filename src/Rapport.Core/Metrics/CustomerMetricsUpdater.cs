@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Rapport.Analytics;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 
 namespace Rapport.Metrics;
@@ -13,7 +14,7 @@ namespace Rapport.Metrics;
 /// interactions, inside the same database transaction) or of every customer (after bulk loads).
 /// One upsert statement, identical on SQLite and PostgreSQL; nothing is read back into memory.
 /// </summary>
-public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration configuration, TimeProvider clock, CustomerAnalyticsUpdater analytics)
+public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration configuration, TimeProvider clock, CustomerAnalyticsUpdater analytics, CustomerChanges changes)
 {
     private const string Columns = "customer_id, first_purchase_at, last_purchase_at, purchase_count, revenue, interaction_count, last_interaction_at, updated_at";
 
@@ -53,8 +54,10 @@ public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration c
             """,
             [customerId, ReportingCurrency, now],
             ct);
-        // The customer's RFM scores and predictions follow at once, with the models of the latest analytics run.
+        // The customer's RFM scores and predictions follow at once, with the models of the latest analytics run;
+        // then what derives from all of it (stage, segment memberships).
         await analytics.UpdateAsync(customerId, ct);
+        await changes.ChangedAsync(customerId, ct);
     }
 
     /// <summary>

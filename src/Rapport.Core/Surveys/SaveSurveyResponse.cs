@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Common;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 using Rapport.Research.Evidence;
 using Rapport.Values;
@@ -21,7 +22,7 @@ public sealed record ResponseToSave(
 /// the same transaction, the response's stated value evidence and the mentions theme detection finds in each free-text
 /// answer. docs/surveys.md, "What a response says about values".
 /// </summary>
-public sealed class SaveSurveyResponse(RapportDbContext db, MentionIndexer mentions)
+public sealed class SaveSurveyResponse(RapportDbContext db, MentionIndexer mentions, CustomerChanges changes)
 {
     /// <summary>Signal of a value ranked 1st, 2nd and 3rd.</summary>
     public static readonly double[] RankSignals = [1.0, 0.8, 0.6];
@@ -122,6 +123,12 @@ public sealed class SaveSurveyResponse(RapportDbContext db, MentionIndexer menti
         foreach (var (answer, row) in rows.Where(r => r.Answer.Question.Kind == SurveyQuestionKind.FreeText))
         {
             await mentions.IndexAsync(new ResearchText(EvidenceSources.SurveyAnswer, row.Id, response.CustomerId, response.SubmittedAt, answer.Text!), ct);
+        }
+
+        if (response.CustomerId is { } customerId)
+        {
+            // Answering is engagement, and an NPS answer can make a promoter: the stage and segments follow.
+            await changes.ChangedAsync(customerId, ct);
         }
 
         if (transaction is not null)

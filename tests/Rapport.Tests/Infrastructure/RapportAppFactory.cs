@@ -45,6 +45,8 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Rapport:Analytics:Background", "false");
         // Likewise the research re-index (ResearchWorker.StepAsync): the test clock jumps, which would end its quiet period.
         builder.UseSetting("Rapport:Research:Background", "false");
+        // And the follow-up of bulk changes (CustomerChangeWorker.DrainAsync): single-customer writes follow at once anyway.
+        builder.UseSetting("Rapport:CustomerChanges:Background", "false");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

@@ -105,6 +105,8 @@ internal sealed class CustomerMetricsConfiguration : IEntityTypeConfiguration<Cu
         b.HasIndex(x => x.LastPurchaseAt);
         b.HasIndex(x => x.Revenue);
         b.Property(x => x.RfmSegment).HasMaxLength(32);
+        b.Property(x => x.Stage).HasConversion<int>().HasDefaultValue(Stages.Stage.Prospecting);
+        b.HasIndex(x => x.Stage);
     }
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rapport.Common;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 
 namespace Rapport.Research.Sessions;
@@ -19,7 +20,7 @@ public sealed record CreateSessionRequest(
     string? Summary = null,
     IReadOnlyList<long>? ParticipantIds = null);
 
-public sealed class CreateSession(RapportDbContext db, SessionEvidence evidence, GetSession get, TimeProvider clock, ILogger<CreateSession> logger)
+public sealed class CreateSession(RapportDbContext db, SessionEvidence evidence, GetSession get, CustomerChanges changes, TimeProvider clock, ILogger<CreateSession> logger)
 {
     public async Task<Result<SessionDetail>> HandleAsync(CreateSessionRequest request, long? createdByUserId, CancellationToken ct)
     {
@@ -70,6 +71,8 @@ public sealed class CreateSession(RapportDbContext db, SessionEvidence evidence,
 
         db.ChangeTracker.Clear();
         await evidence.RefreshAsync(session.Id, ct);
+        // Taking part is engagement: the participants' stages follow (CustomerChangeWorker).
+        await changes.QueueAsync(participants, ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Created research session {SessionId} with {Participants} participants", session.Id, participants.Count);
         return await get.HandleAsync(session.Id, ct);

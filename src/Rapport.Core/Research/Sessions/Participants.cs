@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rapport.Common;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 
 namespace Rapport.Research.Sessions;
 
 /// <summary>Adds customers to a session (already present ones are kept); the session's evidence follows.</summary>
-public sealed class AddParticipants(RapportDbContext db, SessionEvidence evidence, GetSession get, ILogger<AddParticipants> logger)
+public sealed class AddParticipants(RapportDbContext db, SessionEvidence evidence, GetSession get, CustomerChanges changes, ILogger<AddParticipants> logger)
 {
     public async Task<Result<SessionDetail>> HandleAsync(long sessionId, IReadOnlyList<long>? customerIds, CancellationToken ct)
     {
@@ -51,6 +52,8 @@ public sealed class AddParticipants(RapportDbContext db, SessionEvidence evidenc
 
             db.ChangeTracker.Clear();
             await evidence.RefreshAsync(sessionId, ct);
+            // Taking part is engagement: the participants' stages follow (CustomerChangeWorker).
+            await changes.QueueAsync(added, ct);
         }
 
         await tx.CommitAsync(ct);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 using Rapport.Ingestion;
 
@@ -15,7 +16,7 @@ public sealed record ValueProfileRun(int Customers, int Scores, int ProfilingOff
 /// (a handful of streaming reads, the scoring in memory, the scores replaced in bulk in one transaction), or one
 /// customer's after their evidence changed. Customers with profiling off get no scores and no alignment.
 /// </summary>
-public sealed partial class RecomputeValueProfiles(RapportDatabase database, TimeProvider clock, ILogger<RecomputeValueProfiles> logger)
+public sealed partial class RecomputeValueProfiles(RapportDatabase database, CustomerChanges changes, TimeProvider clock, ILogger<RecomputeValueProfiles> logger)
 {
     /// <summary>Rows per bulk statement.</summary>
     private const int WriteChunk = 50_000;
@@ -31,8 +32,13 @@ public sealed partial class RecomputeValueProfiles(RapportDatabase database, Tim
     private const string ProfileConflict =
         "ON CONFLICT (customer_id) DO UPDATE SET alignment = excluded.alignment, computed_at = excluded.computed_at WHERE customer_value_profiles.profiling_enabled";
 
-    /// <summary>Every customer's scores and alignment, replacing all stored ones.</summary>
-    public Task<ValueProfileRun> AllAsync(CancellationToken ct) => RunAsync(null, ct);
+    /// <summary>Every customer's scores and alignment, replacing all stored ones; then segments on them follow.</summary>
+    public async Task<ValueProfileRun> AllAsync(CancellationToken ct)
+    {
+        var run = await RunAsync(null, ct);
+        await changes.AllChangedAsync(ChangedFacts.Values, ct);
+        return run;
+    }
 
     /// <summary>One customer's scores and alignment (nothing when profiling is off for them, their stored ones removed).</summary>
     public Task<ValueProfileRun> CustomerAsync(long customerId, CancellationToken ct) => RunAsync(customerId, ct);
@@ -125,6 +131,12 @@ public sealed partial class RecomputeValueProfiles(RapportDatabase database, Tim
             await store.ExecuteAsync("UPDATE customer_value_profiles SET alignment = NULL, computed_at = NULL WHERE (computed_at IS NOT NULL OR alignment IS NOT NULL) AND " +
                 (customerId is null ? "(computed_at IS NULL OR computed_at <> @p1)" : "customer_id = @p2 AND (computed_at IS NULL OR computed_at <> @p1)"),
                 customerId is { } only ? [now, only] : [now], ct);
+
+            if (customerId is { } changed)
+            {
+                // Segments on value scores and alignment follow (CustomerChangeWorker).
+                await CustomerChangeQueue.AddAsync(connection, transaction, [changed], now, ct);
+            }
 
             await transaction.CommitAsync(ct);
             timings["write"] = (long)Stopwatch.GetElapsedTime(step).TotalMilliseconds;

@@ -13,7 +13,7 @@ public sealed class DemoMapTests
     {
         await using var demo = await DemoDatabase.CreateAsync();
         await demo.GenerateAsync(300, 42);
-        await new RecomputeValueProfiles(demo.Database, demo.Clock, NullLogger<RecomputeValueProfiles>.Instance).AllAsync(CancellationToken.None);
+        await demo.WithDbAsync(db => new RecomputeValueProfiles(demo.Database, new Rapport.Customers.Changes.CustomerChanges([], db, demo.Clock), demo.Clock, NullLogger<RecomputeValueProfiles>.Instance).AllAsync(CancellationToken.None));
 
         var map = (await demo.WithDbAsync(db => new GetValueMap(db, demo.Clock).HandleAsync(new ValueMapQuery(), CancellationToken.None))).Value!;
         var weighted = (await demo.WithDbAsync(db => new GetValueMap(db, demo.Clock).HandleAsync(new ValueMapQuery("revenue"), CancellationToken.None))).Value!;

@@ -13,7 +13,7 @@ public sealed class DemoProfileTests
         await using var demo = await DemoDatabase.CreateAsync();
         await demo.GenerateAsync(300, 42);
 
-        var run = await new RecomputeValueProfiles(demo.Database, demo.Clock, NullLogger<RecomputeValueProfiles>.Instance).AllAsync(CancellationToken.None);
+        var run = await demo.WithDbAsync(db => new RecomputeValueProfiles(demo.Database, new Rapport.Customers.Changes.CustomerChanges([], db, demo.Clock), demo.Clock, NullLogger<RecomputeValueProfiles>.Instance).AllAsync(CancellationToken.None));
 
         run.Customers.Should().BeGreaterThan(250, "nearly every demo customer bought a tagged product");
         run.Scores.Should().Be((int)await demo.ScalarAsync("SELECT COUNT(*) FROM customer_value_scores"));
