@@ -15,6 +15,7 @@ using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
 using Rapport.Research;
+using Rapport.Segments;
 using Rapport.Surveys;
 using Rapport.Transactions;
 using Rapport.Values;
@@ -54,6 +55,7 @@ public static class Features
         services.AddResearch();
         services.AddSurveys();
         services.AddSurveyResults();
+        services.AddSegments();
         return services;
     }
 }

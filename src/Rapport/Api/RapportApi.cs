@@ -71,6 +71,7 @@ public static class RapportApi
         api.MapSurveyResultEndpoints();
         api.MapValueMapEndpoints();
         api.MapValueProfileEndpoints();
+        api.MapSegmentEndpoints();
         return app;
     }
 }
