@@ -15,6 +15,7 @@ using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Products;
 using Rapport.Research;
+using Rapport.Segments;
 using Rapport.Stages;
 using Rapport.Surveys;
 using Rapport.Transactions;
@@ -56,6 +57,7 @@ public static class Features
         services.AddSurveys();
         services.AddSurveyResults();
         services.AddStages();
+        services.AddSegments();
         return services;
     }
 }

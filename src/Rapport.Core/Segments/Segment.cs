@@ -34,3 +34,47 @@ public sealed class SegmentMember
     public long CustomerId { get; set; }
     public DateTimeOffset AddedAt { get; set; }
 }
+
+public enum SegmentEventKind
+{
+    Entered,
+    Left,
+}
+
+/// <summary>
+/// A customer entered or left a dynamic segment after a change to their data (not at a segment's initial build).
+/// Kept for automation. Customer-owned.
+/// </summary>
+public sealed class SegmentEvent
+{
+    public long Id { get; set; }
+    public long SegmentId { get; set; }
+    public long CustomerId { get; set; }
+    public SegmentEventKind Kind { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+public enum PurchaseFactKind
+{
+    /// <summary>A product category (<c>products.category</c>).</summary>
+    Category,
+    /// <summary>A product, by SKU.</summary>
+    Product,
+}
+
+/// <summary>
+/// One customer's purchases of one category or product, summed (docs/segments.md): what "purchased" rules read instead
+/// of the transaction lines. Customer-owned; rebuilt for a customer whenever their data changes.
+/// </summary>
+public sealed class CustomerPurchaseFact
+{
+    public long CustomerId { get; set; }
+    public PurchaseFactKind Kind { get; set; }
+    public string Key { get; set; } = "";
+    public DateTimeOffset FirstAt { get; set; }
+    public DateTimeOffset LastAt { get; set; }
+    /// <summary>Transactions with at least one line of this category or product.</summary>
+    public int PurchaseCount { get; set; }
+    /// <summary>Sum of those lines' amounts in the reporting currency (lines in other currencies count as purchases only).</summary>
+    public decimal Amount { get; set; }
+}

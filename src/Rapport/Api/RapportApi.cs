@@ -72,6 +72,7 @@ public static class RapportApi
         api.MapValueMapEndpoints();
         api.MapValueProfileEndpoints();
         api.MapStageEndpoints();
+        api.MapSegmentEndpoints();
         return app;
     }
 }

@@ -1,0 +1,280 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Rapport.Common;
+using Rapport.Data;
+using Rapport.Metrics;
+
+namespace Rapport.Segments;
+
+/// <summary>A stored segment with its parsed rules (null when its stored rules no longer validate: it then matches nobody).</summary>
+public sealed record SegmentDefinition(long Id, int Version, SegmentKind Kind, RuleNode? Rules);
+
+/// <summary>Every segment's parsed rules, by id.</summary>
+public sealed class SegmentDefinitions(IReadOnlyDictionary<long, SegmentDefinition> byId)
+{
+    public IReadOnlyDictionary<long, SegmentDefinition> ById => byId;
+
+    /// <summary>The rules of a dynamic segment (inlined where another segment refers to it); null for a static one.</summary>
+    public RuleNode? DynamicRules(long id) => byId.TryGetValue(id, out var d) && d.Kind == SegmentKind.Dynamic ? d.Rules ?? new AnyNode([]) : null;
+
+    public IEnumerable<SegmentDefinition> Dynamic => byId.Values.Where(d => d.Kind == SegmentKind.Dynamic && d.Rules is not null).OrderBy(d => d.Id);
+}
+
+/// <summary>Parsed rules of the stored segments, kept until a segment changes (checked by one small query).</summary>
+public sealed class SegmentRuleCache
+{
+    private readonly ConcurrentDictionary<(long Id, int Version), RuleNode?> _parsed = new();
+
+    public RuleNode? GetOrAdd(long id, int version, Func<RuleNode?> parse) => _parsed.GetOrAdd((id, version), _ => parse());
+
+    public bool Contains(long id, int version) => _parsed.ContainsKey((id, version));
+
+    public void Clear() => _parsed.Clear();
+}
+
+public sealed record MemberRow(long Id, string? FirstName, string? LastName, string? Email, string? City, string? Country);
+
+/// <summary>
+/// Evaluates segments: counts and samples for previews, full builds of members, and the incremental follow-up of
+/// customers whose data changed (one statement with one column per dynamic segment), with entered/left events.
+/// </summary>
+public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider clock, SegmentRuleCache cache, IConfiguration configuration, ILogger<SegmentEngine> logger)
+{
+    private bool Postgres => db.Database.IsNpgsql();
+
+    private (DbConnection Connection, DbTransaction? Transaction) Connection()
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            db.Database.OpenConnection();
+        }
+
+        return (connection, db.Database.CurrentTransaction?.GetDbTransaction());
+    }
+
+    public async Task<SegmentDefinitions> DefinitionsAsync(CancellationToken ct)
+    {
+        var rows = await db.Set<Segment>().AsNoTracking().Select(s => new { s.Id, s.Version, s.Kind, s.Rules }).ToListAsync(ct);
+        var catalogue = rows.All(r => cache.Contains(r.Id, r.Version)) ? null : await SegmentFieldCatalogue.LoadAsync(db, ct);
+        var result = new Dictionary<long, SegmentDefinition>();
+        foreach (var row in rows)
+        {
+            var rules = cache.GetOrAdd(row.Id, row.Version, () => ParseStored(row.Rules, catalogue!));
+            result[row.Id] = new SegmentDefinition(row.Id, row.Version, row.Kind, rules);
+        }
+
+        return new SegmentDefinitions(result);
+    }
+
+    private static RuleNode? ParseStored(string json, SegmentFieldCatalogue catalogue)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var errors = new FieldErrors();
+            var node = RuleParser.Parse(document.RootElement, catalogue, errors);
+            return errors.Any ? null : node;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public SegmentSql Sql(SegmentDefinitions definitions, string prefix = "p") =>
+        new(Postgres, clock.GetUtcNow(), CustomerMetricsUpdater.ReportingCurrencyOf(configuration), definitions.DynamicRules, prefix);
+
+    private static DynamicParameters Parameters(SegmentSql sql, object? more = null)
+    {
+        var parameters = new DynamicParameters(more);
+        foreach (var (name, value) in sql.Parameters)
+        {
+            parameters.Add(name[1..], value);
+        }
+
+        return parameters;
+    }
+
+    public async Task<long> CountAsync(RuleNode rules, SegmentDefinitions definitions, CancellationToken ct)
+    {
+        var sql = Sql(definitions);
+        var where = sql.Where(rules);
+        var (connection, transaction) = Connection();
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM {SegmentSql.From} WHERE {where}", Parameters(sql), transaction, commandTimeout: 600, cancellationToken: ct));
+    }
+
+    public async Task<List<MemberRow>> SampleAsync(RuleNode rules, SegmentDefinitions definitions, int limit, CancellationToken ct)
+    {
+        var sql = Sql(definitions);
+        var where = sql.Where(rules);
+        var (connection, transaction) = Connection();
+        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
+            $"SELECT c.id AS Id, c.first_name AS FirstName, c.last_name AS LastName, c.email AS Email, c.city AS City, c.country AS Country " +
+            $"FROM {SegmentSql.From} WHERE {where} ORDER BY c.id LIMIT {limit}", Parameters(sql), transaction, commandTimeout: 600, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <summary>Replaces a segment's members with those its rules match now; records no events. Returns the count.</summary>
+    public async Task<int> BuildAsync(long segmentId, RuleNode rules, SegmentDefinitions definitions, CancellationToken ct)
+    {
+        var sql = Sql(definitions);
+        var where = sql.Where(rules);
+        var now = clock.GetUtcNow();
+        var (connection, transaction) = Connection();
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM segment_members WHERE segment_id = @segment", new { segment = segmentId }, transaction, cancellationToken: ct));
+        var count = await connection.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT @segment, c.id, @now FROM {SegmentSql.From} WHERE {where}",
+            Parameters(sql, new { segment = segmentId, now = DbValues.Instant(db, now) }), transaction, commandTimeout: 3600, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE segments SET member_count = @count, evaluated_at = @now WHERE id = @segment",
+            new { segment = segmentId, count, now = DbValues.Instant(db, now) }, transaction, cancellationToken: ct));
+        return count;
+    }
+
+    /// <summary>
+    /// Re-evaluates one dynamic segment for everyone, set-based, recording who entered and who left (after an
+    /// analytics run, a value recompute, or the hourly sweep of rules that read the clock).
+    /// </summary>
+    public async Task<(int Entered, int Left)> ReevaluateAsync(long segmentId, RuleNode rules, SegmentDefinitions definitions, CancellationToken ct)
+    {
+        var sql = Sql(definitions);
+        var where = sql.Where(rules);
+        var now = DbValues.Instant(db, clock.GetUtcNow());
+        var (connection, transaction) = Connection();
+        CommandDefinition Command(string text) => new(text, Parameters(sql, new { segment = segmentId, now, entered = nameof(SegmentEventKind.Entered), left = nameof(SegmentEventKind.Left) }),
+            transaction, commandTimeout: 3600, cancellationToken: ct);
+        var notMatching = $"NOT EXISTS (SELECT 1 FROM {SegmentSql.From} WHERE c.id = segment_members.customer_id AND {where})";
+        var left = await connection.ExecuteAsync(Command(
+            $"INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT segment_id, customer_id, @left, @now FROM segment_members WHERE segment_id = @segment AND {notMatching}"));
+        await connection.ExecuteAsync(Command($"DELETE FROM segment_members WHERE segment_id = @segment AND {notMatching}"));
+        var newcomers = $"FROM {SegmentSql.From} WHERE {where} AND NOT EXISTS (SELECT 1 FROM segment_members x WHERE x.segment_id = @segment AND x.customer_id = c.id)";
+        var entered = await connection.ExecuteAsync(Command($"INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT @segment, c.id, @entered, @now {newcomers}"));
+        await connection.ExecuteAsync(Command($"INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT @segment, c.id, @now {newcomers}"));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE segments SET member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = @segment) WHERE id = @segment",
+            new { segment = segmentId }, transaction, cancellationToken: ct));
+        return (entered, left);
+    }
+
+    /// <summary>
+    /// Follows customers whose data changed: evaluates every dynamic segment for them in one statement (one column per
+    /// segment), writes the differences to the members and records entered/left events.
+    /// </summary>
+    public async Task<int> FollowAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
+    {
+        if (customerIds.Count == 0)
+        {
+            return 0;
+        }
+
+        var definitions = await DefinitionsAsync(ct);
+        var dynamic = definitions.Dynamic.ToList();
+        if (dynamic.Count == 0)
+        {
+            return 0;
+        }
+
+        var sql = Sql(definitions);
+        var select = new StringBuilder("SELECT c.id");
+        foreach (var d in dynamic)
+        {
+            select.Append(", CASE WHEN ").Append(sql.Where(d.Rules!)).Append(" THEN 1 ELSE 0 END");
+        }
+
+        var single = customerIds.Count == 1;
+        var ids = single ? (object)customerIds.First() : SqlIds.Value(Postgres, customerIds);
+        select.Append(" FROM ").Append(SegmentSql.From).Append(" WHERE c.id ").Append(single ? "= @ids" : SqlIds.In(Postgres, "@ids"));
+        var (connection, transaction) = Connection();
+
+        var matches = new HashSet<(long Segment, long Customer)>();
+        var present = new HashSet<long>();
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(select.ToString(), Parameters(sql, new { ids }), transaction, commandTimeout: 600, cancellationToken: ct)))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var customer = reader.GetInt64(0);
+                present.Add(customer);
+                for (var i = 0; i < dynamic.Count; i++)
+                {
+                    if (Convert.ToInt64(reader.GetValue(i + 1), System.Globalization.CultureInfo.InvariantCulture) == 1)
+                    {
+                        matches.Add((dynamic[i].Id, customer));
+                    }
+                }
+            }
+        }
+
+        var dynamicIds = dynamic.Select(d => d.Id).ToHashSet();
+        var current = (await connection.QueryAsync<(long, long)>(new CommandDefinition(
+                "SELECT segment_id, customer_id FROM segment_members WHERE customer_id " + (single ? "= @ids" : SqlIds.In(Postgres, "@ids")),
+                new { ids }, transaction, cancellationToken: ct)))
+            .Where(m => dynamicIds.Contains(m.Item1)).ToHashSet();
+
+        // A customer deleted meanwhile has no row: their memberships went with them (cascade).
+        var entered = matches.Where(m => !current.Contains(m)).ToList();
+        var left = current.Where(m => !matches.Contains(m) && present.Contains(m.Item2)).ToList();
+        if (entered.Count == 0 && left.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = DbValues.Instant(db, clock.GetUtcNow());
+        if (left.Count > 0)
+        {
+            await WritePairsAsync(connection, transaction, left, Postgres
+                ? "DELETE FROM segment_members sm USING unnest(@segments, @customers) AS x(s, c) WHERE sm.segment_id = x.s AND sm.customer_id = x.c"
+                : "DELETE FROM segment_members WHERE (segment_id, customer_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@pairs))", now, null, ct);
+            await WritePairsAsync(connection, transaction, left, Events(), now, nameof(SegmentEventKind.Left), ct);
+        }
+
+        if (entered.Count > 0)
+        {
+            await WritePairsAsync(connection, transaction, entered, Postgres
+                ? "INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT s, c, @now FROM unnest(@segments, @customers) AS x(s, c)"
+                : "INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), @now FROM json_each(@pairs)", now, null, ct);
+            await WritePairsAsync(connection, transaction, entered, Events(), now, nameof(SegmentEventKind.Entered), ct);
+        }
+
+        foreach (var segment in entered.Select(e => e.Segment).Concat(left.Select(l => l.Item1)).Distinct())
+        {
+            var delta = entered.Count(e => e.Segment == segment) - left.Count(l => l.Item1 == segment);
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE segments SET member_count = member_count + @delta WHERE id = @segment",
+                new { delta, segment }, transaction, cancellationToken: ct));
+        }
+
+        LogFollowed(customerIds.Count, entered.Count, left.Count);
+        return entered.Count + left.Count;
+    }
+
+    private string Events() => Postgres
+        ? "INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT s, c, @kind, @now FROM unnest(@segments, @customers) AS x(s, c)"
+        : "INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), @kind, @now FROM json_each(@pairs)";
+
+    private async Task WritePairsAsync(DbConnection connection, DbTransaction? transaction, List<(long, long)> pairs, string text, object now, string? kind, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(new { now, kind });
+        if (Postgres)
+        {
+            parameters.Add("segments", pairs.Select(p => p.Item1).ToArray());
+            parameters.Add("customers", pairs.Select(p => p.Item2).ToArray());
+        }
+        else
+        {
+            parameters.Add("pairs", JsonSerializer.Serialize(pairs.Select(p => new[] { p.Item1, p.Item2 })));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(text, parameters, transaction, cancellationToken: ct));
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Segments followed {Customers} customers: {Entered} entered, {Left} left")]
+    private partial void LogFollowed(int customers, int entered, int left);
+}
