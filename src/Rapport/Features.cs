@@ -13,9 +13,11 @@ using Rapport.Ingestion;
 using Rapport.Ingestion.Batch;
 using Rapport.Interactions;
 using Rapport.Metrics;
+using Rapport.Playbooks;
 using Rapport.Products;
 using Rapport.Research;
 using Rapport.Surveys;
+using Rapport.Tasks;
 using Rapport.Transactions;
 using Rapport.Values;
 using Rapport.Values.Map;
@@ -54,6 +56,8 @@ public static class Features
         services.AddResearch();
         services.AddSurveys();
         services.AddSurveyResults();
+        services.AddPlaybooks();
+        services.AddTasks();
         return services;
     }
 }

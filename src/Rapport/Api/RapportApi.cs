@@ -71,6 +71,8 @@ public static class RapportApi
         api.MapSurveyResultEndpoints();
         api.MapValueMapEndpoints();
         api.MapValueProfileEndpoints();
+        api.MapPlaybookEndpoints();
+        api.MapTaskEndpoints();
         return app;
     }
 }
