@@ -84,9 +84,7 @@ public sealed class ListTasks(RapportDbContext db, TimeProvider clock)
             tasks = tasks.Where(t => t.DueOn > d || (t.DueOn == d && t.Id > key.Id));
         }
 
-        var rows = await TaskDetail.Query(db, tasks.OrderBy(t => t.DueOn).ThenBy(t => t.Id).Take(limit + 1), TaskDetail.Today(clock))
-            .OrderBy(t => t.DueOn).ThenBy(t => t.Id)
-            .ToListAsync(ct);
+        var rows = await TaskDetail.Query(db, tasks.OrderBy(t => t.DueOn).ThenBy(t => t.Id).Take(limit + 1), TaskDetail.Today(clock)).ToListAsync(ct);
         return Result<Page<TaskDetail>>.Ok(Keyset.ToPage(rows, limit, t => Keyset.Encode(t.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), t.Id)));
     }
 }

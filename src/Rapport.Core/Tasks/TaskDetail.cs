@@ -29,7 +29,7 @@ public sealed record TaskDetail(
     DateTimeOffset UpdatedAt,
     int Version)
 {
-    /// <summary>Tasks to details in one query (left joins to the customer and users by primary key).</summary>
+    /// <summary>Tasks to details in one query (left joins to the customer and users by primary key), by due day then id.</summary>
     public static IQueryable<TaskDetail> Query(RapportDbContext db, IQueryable<CustomerTask> tasks, DateOnly today) =>
         from t in tasks
         join c in db.Customers on t.CustomerId equals c.Id into customers
@@ -38,6 +38,7 @@ public sealed record TaskDetail(
         from a in assignees.DefaultIfEmpty()
         join d in db.Users on t.CompletedByUserId equals d.Id into doers
         from d in doers.DefaultIfEmpty()
+        orderby t.DueOn, t.Id
         select new TaskDetail(
             t.Id, t.CustomerId, c == null ? null : Customers.CustomerNames.Display(c.FirstName, c.LastName, c.Email, c.Id), t.AssigneeUserId, a == null ? null : a.DisplayName,
             t.Title, t.Notes, t.DueOn, t.Status, t.Origin, t.Stage, t.Status == FollowUpStatus.Open && t.DueOn < today,

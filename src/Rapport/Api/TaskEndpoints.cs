@@ -13,7 +13,7 @@ public static class TaskEndpoints
         var group = api.MapGroup("/tasks").WithTags("Tasks").RequireAuthorization(Policies.Read);
 
         group.MapGet("/", async Task<Results<Ok<Page<TaskDetail>>, ProblemHttpResult>> (
-                string? assignee, FollowUpStatus? status, DateOnly? dueBefore, long? customerId, TaskOrigin? origin, int? limit, string? after,
+                string? assignee, string? status, DateOnly? dueBefore, long? customerId, string? origin, int? limit, string? after,
                 ListTasks list, HttpContext http, CancellationToken ct) =>
             {
                 long? assigneeId = null;
@@ -40,7 +40,17 @@ public static class TaskEndpoints
                         return ApiProblems.Validation("assignee", "Must be 'me', 'none' or a user id.");
                 }
 
-                var result = await list.HandleAsync(new ListTasksQuery(assigneeId, unassigned, status, dueBefore, customerId, origin, limit, after), ct);
+                if (!TryEnum<FollowUpStatus>(status, out var statusValue))
+                {
+                    return ApiProblems.Validation("status", "Must be open, done or cancelled.");
+                }
+
+                if (!TryEnum<TaskOrigin>(origin, out var originValue))
+                {
+                    return ApiProblems.Validation("origin", "Must be playbook or manual.");
+                }
+
+                var result = await list.HandleAsync(new ListTasksQuery(assigneeId, unassigned, statusValue, dueBefore, customerId, originValue, limit, after), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithSummary("Tasks by due day, then id; keyset paging")
@@ -98,6 +108,24 @@ public static class TaskEndpoints
         MapAction(group, "reopen", TaskAction.Reopen, "Reopen a done or cancelled task");
         MapAction(group, "cancel", TaskAction.Cancel, "Cancel an open task");
         return api;
+    }
+
+    /// <summary>An optional enum filter by its API name (any case); blank is no filter.</summary>
+    private static bool TryEnum<TEnum>(string? text, out TEnum? value) where TEnum : struct, Enum
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (Enum.TryParse<TEnum>(text.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsAsciiDigit(text.Trim()[0]))
+        {
+            value = parsed;
+            return true;
+        }
+
+        return false;
     }
 
     private static void MapAction(RouteGroupBuilder group, string path, TaskAction action, string summary) =>
