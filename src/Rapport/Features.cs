@@ -13,11 +13,13 @@ using Rapport.Ingestion;
 using Rapport.Ingestion.Batch;
 using Rapport.Interactions;
 using Rapport.Metrics;
+using Rapport.Playbooks;
 using Rapport.Products;
 using Rapport.Research;
 using Rapport.Segments;
 using Rapport.Stages;
 using Rapport.Surveys;
+using Rapport.Tasks;
 using Rapport.Transactions;
 using Rapport.Values;
 using Rapport.Values.Map;
@@ -58,6 +60,8 @@ public static class Features
         services.AddSurveyResults();
         services.AddStages();
         services.AddSegments();
+        services.AddPlaybooks();
+        services.AddTasks();
         return services;
     }
 }

@@ -73,6 +73,8 @@ public static class RapportApi
         api.MapValueProfileEndpoints();
         api.MapStageEndpoints();
         api.MapSegmentEndpoints();
+        api.MapPlaybookEndpoints();
+        api.MapTaskEndpoints();
         return app;
     }
 }

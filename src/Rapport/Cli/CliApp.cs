@@ -30,6 +30,7 @@ public static class CliApp
         root.Subcommands.Add(ResearchCommand.Create());
         root.Subcommands.Add(ValuesCommand.Create());
         root.Subcommands.Add(StagesCommand.Create());
+        root.Subcommands.Add(TasksCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }
