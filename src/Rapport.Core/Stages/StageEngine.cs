@@ -97,6 +97,9 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
         var now = clock.GetUtcNow();
         var connection = await OpenAsync(ct);
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        // Everyone: history rows and the stage index are written in no useful order; SQLite's default 2 MB page cache
+        // would re-read their pages from the file for each row (as the bulk importers, 128 MB for the run).
+        var previousCache = scope == Scope.All ? await Ingestion.SqliteIngestStore.RaisePageCacheAsync(connection, ct) : null;
         try
         {
             var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -150,6 +153,8 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
             {
                 await own.DisposeAsync();
             }
+
+            await Ingestion.SqliteIngestStore.RestorePageCacheAsync(connection, previousCache);
         }
     }
 
@@ -271,6 +276,9 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
               """
             : "";
         var npsJoin = s.PromoterEnabled ? "LEFT JOIN nps n ON n.customer_id = m.customer_id" : "";
+        // Driven by customer_metrics in id order: joining customers (for created_at) let SQLite start from an index of
+        // customers in another order and probe the metrics at random (15 s instead of 3.4 s at 1,000,000 customers).
+        // created_at is read only for the rows written.
         var sql = $"""
             WITH eng AS (
                 SELECT customer_id, MIN(at) AS first_at, MAX(at) AS last_at FROM (
@@ -285,9 +293,9 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
                     CASE WHEN o.customer_id IS NULL THEN @source WHEN {active} THEN 'Override' ELSE 'OverrideEnded' END AS source,
                     CASE WHEN o.customer_id IS NOT NULL AND {active} THEN o.reason END AS reason,
                     CASE WHEN o.customer_id IS NOT NULL AND {active} THEN o.created_by_user_id END AS user_id,
-                    c.created_at, m.first_purchase_at, m.last_purchase_at, e.first_at AS first_engaged_at, e.last_at AS last_engaged_at
+                    (SELECT c.created_at FROM customers c WHERE c.id = m.customer_id) AS created_at,
+                    m.first_purchase_at, m.last_purchase_at, e.first_at AS first_engaged_at, e.last_at AS last_engaged_at
                 FROM customer_metrics m
-                JOIN customers c ON c.id = m.customer_id
                 LEFT JOIN eng e ON e.customer_id = m.customer_id
                 {npsJoin}
                 LEFT JOIN stage_overrides o ON o.customer_id = m.customer_id
