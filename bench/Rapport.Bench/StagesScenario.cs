@@ -10,9 +10,10 @@ using Rapport.Stages;
 namespace Rapport.Bench;
 
 /// <summary>
-/// <c>stages --database LOCATION [--provider sqlite|postgres] [--runs R] [--singles K]</c>: the stage engine on a kept
+/// <c>stages --database LOCATION [--provider sqlite|postgres] [--runs R] [--singles K] [--reset]</c>: the stage engine on a kept
 /// database (a SQLite file or a PostgreSQL database's name; migrated first, analytics already run so P(alive) is set).
-/// Times (1) the first placement of everyone, with the reconstructed history, when the database has never been placed;
+/// Times (1) the first placement of everyone, with the reconstructed history, when the database has never been placed
+/// (<c>--reset</c> makes it so: history deleted, stages cleared, not timed);
 /// (2) R full recomputes with nothing to change (the nightly case); (3) R full recomputes after every stored stage was
 /// shifted (not timed), so that every customer is written with a history row (the worst case); each next to the
 /// database's own <c>SELECT stage, COUNT(*) FROM customer_metrics GROUP BY stage</c> and to reading the rules' inputs
@@ -24,6 +25,7 @@ internal static class StagesScenario
     public static async Task<int> RunAsync(string[] args)
     {
         int runs = 3, singles = 1000;
+        var reset = false;
         var provider = "sqlite";
         string? location = null;
         for (var i = 0; i < args.Length; i++)
@@ -35,6 +37,7 @@ internal static class StagesScenario
                 case "--provider": provider = Value(); break;
                 case "--runs": runs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--singles": singles = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--reset": reset = true; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
@@ -51,6 +54,13 @@ internal static class StagesScenario
             s.AddSingleton(TimeProvider.System);
             s.AddStages();
         }, minimumLevel: LogLevel.Warning);
+
+        if (reset)
+        {
+            // Never placed again (not timed): the first placement, with its reconstructed history, is measured anew.
+            await ExecuteAsync(db.Database, "DELETE FROM stage_changes", ct);
+            await ExecuteAsync(db.Database, "UPDATE customer_metrics SET stage = 0, stage_since = NULL", ct);
+        }
 
         var customers = await ScalarAsync(db.Database, "SELECT COUNT(*) FROM customer_metrics", ct);
         var unplaced = await ScalarAsync(db.Database, "SELECT COUNT(*) FROM customer_metrics WHERE stage_since IS NULL", ct);

@@ -98,7 +98,7 @@ public sealed class StageSettingsCache(TimeProvider clock)
             return e.Settings;
         }
 
-        var row = await db.Set<StageSettingsRow>().AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await db.Set<StageSettingsRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == StageSettingsRow.SingletonId, ct);
         var settings = row is null ? StageSettings.Default : StageSettings.From(row);
         _entry = (settings, now);
         return settings;
@@ -111,7 +111,7 @@ public sealed class GetStageSettings(RapportDbContext db)
 {
     public async Task<StageSettingsDetail> HandleAsync(CancellationToken ct)
     {
-        var row = await db.Set<StageSettingsRow>().AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await db.Set<StageSettingsRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == StageSettingsRow.SingletonId, ct);
         return row is null
             ? new StageSettingsDetail(StageSettings.Default, 0, null, null)
             : new StageSettingsDetail(StageSettings.From(row), row.Version, row.UpdatedAt, row.UpdatedByUserId);
@@ -123,7 +123,7 @@ public sealed class UpdateStageSettings(RapportDbContext db, StageSettingsCache 
 {
     public async Task<Result<StageSettingsDetail>> HandleAsync(UpdateStageSettingsRequest request, int? expectedVersion, long? userId, CancellationToken ct)
     {
-        var row = await db.Set<StageSettingsRow>().FirstOrDefaultAsync(ct);
+        var row = await db.Set<StageSettingsRow>().FirstOrDefaultAsync(r => r.Id == StageSettingsRow.SingletonId, ct);
         var current = row is null ? StageSettings.Default : StageSettings.From(row);
         if (expectedVersion is { } expected && expected != (row?.Version ?? 0))
         {

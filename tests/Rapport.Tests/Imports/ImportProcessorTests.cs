@@ -115,7 +115,8 @@ public sealed class ImportProcessorTests(ImportAppFactory app) : IClassFixture<I
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<CustomerMetricsUpdater>().RefreshAsync(id, CancellationToken.None);
             var recomputed = await app.WithDbAsync(db => db.CustomerMetrics.AsNoTracking().SingleAsync(m => m.CustomerId == id));
-            written.Should().BeEquivalentTo(recomputed, o => o.Excluding(m => m.UpdatedAt));
+            // The stage follows bulk writes through the change worker (not drained here); RefreshAsync places it at once.
+            written.Should().BeEquivalentTo(recomputed, o => o.Excluding(m => m.UpdatedAt).Excluding(m => m.Stage).Excluding(m => m.StageSince));
         }
     }
 
