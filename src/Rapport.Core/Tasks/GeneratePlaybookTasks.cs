@@ -81,16 +81,18 @@ public sealed class GeneratePlaybookTasks(RapportDbContext db, TimeProvider cloc
         command.Parameters.Add(parameter);
     }
 
-    // The candidates: customers of the stage added before the cut-off with no contact after it and no open playbook
-    // task; each NOT EXISTS is one seek in (customer_id, occurred_at) or (customer_id, status, origin).
+    // The candidates: customers of the stage added before the cut-off with no open playbook task and no contact after
+    // the cut-off; each NOT EXISTS is one seek in (customer_id, status, origin) or (customer_id, occurred_at). The task
+    // test comes first: in the steady state most overdue customers have their task already (1.3 s instead of 1.8 s
+    // for 1,000,000 customers on SQLite, docs/tasks.md).
     private const string Candidates = """
         SELECT c.id, c.owner_id, c.created_at,
             (SELECT MAX(i.occurred_at) FROM interactions i WHERE i.customer_id = c.id AND i.direction <> 'Internal') AS last_contact
         FROM customer_metrics m
         JOIN customers c ON c.id = m.customer_id
         WHERE m.stage = @stage AND c.created_at <= @cutoff
-          AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = c.id AND i.occurred_at > @cutoff AND i.direction <> 'Internal')
           AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = c.id AND t.status = 'Open' AND t.origin = 'Playbook')
+          AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = c.id AND i.occurred_at > @cutoff AND i.direction <> 'Internal')
         """;
 
     private const string Columns = """
