@@ -11,6 +11,14 @@ namespace Rapport.Playbooks;
 /// spacing and the 30-day count); "without contact" counts from the last interaction that is not internal (a reply
 /// from the customer is contact too), or from when the customer was added if that is later. docs/playbooks.md.
 /// </summary>
+/// <param name="LastContactAt">Last interaction in either direction that is not internal; null = never.</param>
+/// <param name="LastOutboundAt">Last outbound interaction; null = never.</param>
+/// <param name="OutboundInLastThirtyDays">Outbound interactions in the 30 days up to <c>At</c>.</param>
+/// <param name="NextContactAllowedFrom">From when one more outbound contact keeps to the playbook (spacing and 30-day cap); at or before <c>At</c> = now.</param>
+/// <param name="DaysWithoutContact">Whole days since the last contact, or since the customer was added when never contacted or added later.</param>
+/// <param name="OverdueSince">When the customer is (or will be) past the playbook's maximum days without contact; null when the playbook sets none.</param>
+/// <param name="Warnings">Why an outbound contact at <c>At</c> would break the playbook; empty = it keeps to it.</param>
+/// <param name="LastContactWarnings">What the most recent outbound contact broke when it was made; empty = it kept to the playbook.</param>
 public sealed record CadenceStatus(
     long CustomerId,
     Stage Stage,
@@ -18,27 +26,20 @@ public sealed record CadenceStatus(
     int MinDaysBetweenContacts,
     int MaxContactsPerThirtyDays,
     int? MaxDaysWithoutContact,
-    /// <summary>Last interaction in either direction that is not internal; null = never.</summary>
     DateTimeOffset? LastContactAt,
-    /// <summary>Last outbound interaction; null = never.</summary>
     DateTimeOffset? LastOutboundAt,
-    /// <summary>Outbound interactions in the 30 days up to <c>At</c>.</summary>
     int OutboundInLastThirtyDays,
-    /// <summary>From when one more outbound contact keeps to the playbook (spacing and 30-day cap); at or before <c>At</c> = now.</summary>
     DateTimeOffset NextContactAllowedFrom,
-    /// <summary>Whole days since the last contact, or since the customer was added when never contacted or added later.</summary>
     int DaysWithoutContact,
-    /// <summary>When the customer is (or will be) past the playbook's maximum days without contact; null when the playbook sets none.</summary>
     DateTimeOffset? OverdueSince,
     bool Overdue,
-    /// <summary>Why an outbound contact at <c>At</c> would break the playbook; empty = it keeps to it.</summary>
     IReadOnlyList<string> Warnings,
-    /// <summary>What the most recent outbound contact broke when it was made; empty = it kept to the playbook.</summary>
     IReadOnlyList<string> LastContactWarnings);
 
 /// <summary>
 /// The cadence check, shared by the customer page, the API and (later) campaigns, which will refuse what this warns
-/// about. Reads one customer's interactions of the last year through the (customer_id, occurred_at) index.
+/// about. Reads one customer's outbound interactions of the last 2 × max(minimum days, 30) days, and their latest contact,
+/// through the (customer_id, occurred_at) index.
 /// </summary>
 public sealed class CheckCadence(RapportDbContext db, TimeProvider clock)
 {

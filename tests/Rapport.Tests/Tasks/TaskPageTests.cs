@@ -128,4 +128,30 @@ public sealed class TaskPageTests(TasksAppFactory app) : IClassFixture<TasksAppF
         readOnly.QuerySelector("#new-task-form").Should().BeNull();
         readOnly.QuerySelectorAll("form[action*='handler=Complete']").Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Logging_a_call_on_the_customer_page_completes_the_playbook_task_and_refreshes_the_card()
+    {
+        var session = await Rapport.Tests.Pages.PageSession.SignInAsync(app, Role.Sales);
+        var customer = await app.CustomerAsync(LongAgo, ownerId: session.UserId);
+        await app.GenerateAsync();
+        (await app.TasksOfAsync(customer)).Should().ContainSingle().Which.AssigneeUserId.Should().Be(session.UserId);
+        (await session.GetAsync($"/customers/{customer}")).QuerySelector("#customer-tasks")!.TextContent.Should().Contain("Get in touch");
+
+        var response = await session.HtmxPostAsync($"/customers/{customer}?handler=Interaction", new()
+        {
+            ["type"] = "call",
+            ["channel"] = "phone",
+            ["direction"] = "outbound",
+            ["subject"] = "Catching up",
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var card = (await session.ParseAsync(response)).QuerySelector("#customer-tasks")!;
+        card.GetAttribute("hx-swap-oob").Should().Be("true");
+        card.TextContent.Should().Contain("No open tasks").And.Contain("by contact");
+        var task = (await app.TasksOfAsync(customer)).Single();
+        task.Status.Should().Be(FollowUpStatus.Done);
+        task.DoneByContact.Should().BeTrue();
+    }
 }

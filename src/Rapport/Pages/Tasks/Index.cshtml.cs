@@ -18,7 +18,8 @@ public sealed class IndexModel(
     ChangeTaskStatus change,
     GeneratePlaybookTasks generate,
     GetTask get,
-    Rapport.Identity.ListUsers users) : PageModel
+    Rapport.Identity.ListUsers users,
+    TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
 
@@ -96,7 +97,7 @@ public sealed class IndexModel(
 
         if (Overdue)
         {
-            query = query with { DueBefore = TaskDetail.Today(HttpContext.RequestServices.GetRequiredService<TimeProvider>()) };
+            query = query with { DueBefore = TaskDetail.Today(clock) };
         }
 
         if (!string.IsNullOrWhiteSpace(Origin))
