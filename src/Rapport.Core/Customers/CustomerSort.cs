@@ -81,7 +81,13 @@ internal sealed record SearchHit(
     int PurchaseCount,
     decimal Revenue,
     DateTimeOffset? LastPurchaseAt,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    long? OwnerId = null,
+    string? OwnerName = null,
+    Stages.Stage Stage = Stages.Stage.Prospecting,
+    string? RfmSegment = null,
+    decimal? Clv = null,
+    double? PAlive = null);
 
 /// <summary>
 /// Keyset paging over customers that stays on indexes on SQLite and PostgreSQL alike.

@@ -71,6 +71,8 @@ public static class RapportApi
         api.MapSurveyResultEndpoints();
         api.MapValueMapEndpoints();
         api.MapValueProfileEndpoints();
+        api.MapPlanEndpoints();
+        api.MapCustomerViewEndpoints();
         return app;
     }
 }
