@@ -234,6 +234,35 @@ public sealed class SearchCustomers(RapportDbContext db)
             }
         }
 
+        // Indexed filters that may be rare (a small stage, an owner's or a company's customers). Ordered by the filter's
+        // own column (constant here) so that each probe reads only its index, stopping after the limit.
+        if (filters.Stage is { } stage)
+        {
+            var staged = await db.CustomerMetrics.AsNoTracking().Where(m => m.Stage == stage).OrderBy(m => m.Stage).Select(m => m.CustomerId).Take(CandidateLimit + 1).ToListAsync(ct);
+            if (staged.Count <= CandidateLimit)
+            {
+                return (staged, Resolved.Other);
+            }
+        }
+
+        if (filters.OwnerId is { } ownerId)
+        {
+            var owned = await db.Customers.AsNoTracking().Where(c => c.OwnerId == ownerId).OrderBy(c => c.OwnerId).Select(c => c.Id).Take(CandidateLimit + 1).ToListAsync(ct);
+            if (owned.Count <= CandidateLimit)
+            {
+                return (owned, Resolved.Other);
+            }
+        }
+
+        if (filters.CompanyId is { } companyId)
+        {
+            var employed = await db.Customers.AsNoTracking().Where(c => c.CompanyId == companyId).OrderBy(c => c.CompanyId).Select(c => c.Id).Take(CandidateLimit + 1).ToListAsync(ct);
+            if (employed.Count <= CandidateLimit)
+            {
+                return (employed, Resolved.Other);
+            }
+        }
+
         if (q is not null && !Validate.IsEmail(q))
         {
             // One pass over search_text, stopping as soon as the match is known not to be selective.
@@ -254,6 +283,8 @@ public sealed class SearchCustomers(RapportDbContext db)
         Tag,
         Text,
         Segment,
+        /// <summary>Candidates came from another filter, which the page queries still test (cheap on at most 1,000 rows).</summary>
+        Other,
     }
 
     private static IQueryable<Customer> MatchingText(IQueryable<Customer> customers, string q)
