@@ -62,7 +62,7 @@ internal static class CustomerListScenario
             ("stage connection, by name", new(Stage: "connection")),
             ("stage loyalty + RFM champions, by name", new(Stage: "loyalty", RfmSegment: "champions")),
             ("stage purchase, by revenue desc", new(Stage: "purchase", Sort: "-revenue")),
-            ("owner (a few hundred customers)", new(OwnerId: owner)),
+            ("owner (the first user)", new(OwnerId: owner)),
             ("segment of 500", new(SegmentId: small)),
             ("segment of every 5th, by name", new(SegmentId: large)),
             ("segment of every 5th + stage connection, newest first", new(SegmentId: large, Stage: "connection", Sort: "-createdAt")),

@@ -129,6 +129,9 @@ internal static class CustomerKeyset
         new(r => r.M.LastPurchaseAt == null, [MetricsCustomerId]),
     ];
 
+    /// <summary>The index of the last-purchase order's segment of customers who never bought.</summary>
+    public const int NeverPurchasedSegment = 1;
+
     public static IReadOnlyList<Segment> SegmentsFor(CustomerSortField field) => field switch
     {
         CustomerSortField.CreatedAt => CreatedAtSegments,

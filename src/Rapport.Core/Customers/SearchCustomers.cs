@@ -141,6 +141,13 @@ public sealed class SearchCustomers(RapportDbContext db)
         // Read segment after segment (starting at the cursor's) until the page and one extra row are found.
         foreach (var s in order.SkipWhile(s => after is not null && s != segment))
         {
+            // Customers who never bought have no RFM segment: with that filter the never-bought part of the
+            // last-purchase order cannot match, and walking it (a tenth of the customers) would find nothing.
+            if (filters.RfmSegment is not null && sort.Field == CustomerSortField.LastPurchase && s == CustomerKeyset.NeverPurchasedSegment)
+            {
+                continue;
+            }
+
             var atCursor = after is not null && s == segment;
             var sqliteRevenue = atCursor && sort.Field == CustomerSortField.Revenue && !db.IsPostgres;
             var query = Filtered(sqliteRevenue ? SqliteRevenueAfter(after!, sort.Descending) : db.CustomerMetrics, q, tag, filters, candidates)
@@ -331,22 +338,28 @@ public sealed class SearchCustomers(RapportDbContext db)
 
         if (filters.CompanyId is { } companyId)
         {
-            rows = rows.Where(r => r.C.CompanyId == companyId);
+            rows = rows.Where(r => r.C.CompanyId + 0 == companyId);
         }
 
+        // Stage, owner and company are compared as "column + 0": the planner must not pick their own index (and then
+        // sort every match, hundreds of thousands for a common stage) instead of walking the order's index and
+        // stopping at a full page. Rare values never get here: CandidatesAsync resolved them to ids.
         if (filters.OwnerId is { } ownerId)
         {
-            rows = rows.Where(r => r.C.OwnerId == ownerId);
+            rows = rows.Where(r => r.C.OwnerId + 0 == ownerId);
         }
 
         if (filters.Stage is { } stage)
         {
-            rows = rows.Where(r => r.M.Stage == stage);
+            var number = (int)stage;
+            rows = rows.Where(r => (int)r.M.Stage + 0 == number);
         }
 
         if (filters.RfmSegment is { } rfm)
         {
-            rows = rows.Where(r => r.M.RfmSegment == rfm);
+            // An expression, not the bare column, for the same reason: on SQLite an equality on the column made the
+            // planner scan customer_metrics and sort it all (0.5 s at 1,000,000) instead of walking the order's index.
+            rows = rows.Where(r => r.M.RfmSegment + "" == rfm);
         }
 
         if (filters.SegmentId is { } segmentId)

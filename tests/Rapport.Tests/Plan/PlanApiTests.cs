@@ -223,6 +223,8 @@ public sealed class PlanPageTests(RapportAppFactory app) : IClassFixture<Rapport
         var session = await PageSession.SignInAsync(app, Role.Marketing);
         var page = await session.GetAsync("/plan");
         page.QuerySelector("h2#communication-title").Should().NotBeNull();
+        page.QuerySelectorAll("main form[method=post]").Should().NotBeEmpty()
+            .And.OnlyContain(f => f.QuerySelector($"input[name={RapportAppFactory.AntiforgeryField}]") != null, "every form carries its own antiforgery token");
         var added = await session.PostFormAsync("/plan?handler=AddGoal", new() { ["title"] = "Win back lapsed buyers", ["description"] = "Reach them before they churn." });
         added.StatusCode.Should().Be(HttpStatusCode.Redirect);
         var goalId = await app.WithDbAsync(db => db.Set<PlanGoal>().Where(g => g.Title == "Win back lapsed buyers").Select(g => g.Id).SingleAsync());

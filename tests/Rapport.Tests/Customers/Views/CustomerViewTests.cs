@@ -88,7 +88,9 @@ public sealed class CustomerViewTests(RapportAppFactory app) : IClassFixture<Rap
     public async Task Users_save_open_update_and_delete_views_on_the_list_page()
     {
         var owner = await PageSession.SignInAsync(app, Role.Sales);
-        await owner.GetAsync("/customers?stage=purchase&col=email&col=stage");
+        var start = await owner.GetAsync("/customers?stage=purchase&col=email&col=stage");
+        start.QuerySelectorAll("main form[method=post]").Should().NotBeEmpty()
+            .And.OnlyContain(f => f.QuerySelector($"input[name={RapportAppFactory.AntiforgeryField}]") != null, "every form carries its own antiforgery token");
         var saved = await owner.PostFormAsync("/customers?handler=SaveView", new() { ["name"] = "Buyers", ["stage"] = "purchase", ["col"] = "email" });
         saved.StatusCode.Should().Be(HttpStatusCode.Redirect);
         var view = await app.WithDbAsync(db => db.Set<CustomerView>().SingleAsync(v => v.Name == "Buyers"));
