@@ -190,6 +190,12 @@ public sealed class PlanValidationTests(RapportAppFactory app) : IClassFixture<R
         await (await _marketing.PutAsJsonAsync("/api/v1/plan/data-plan", new { items = new[] { new { what = "Email", purpose = "x", legalBasis = "because" } } }))
             .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "items[0].legalBasis");
         await (await _marketing.PutAsJsonAsync("/api/v1/plan", new { title = " " })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "title");
+
+        // Without customer value profiles the map places nothing, so there is nothing to take from it.
+        var proposal = await (await _marketing.GetAsync("/api/v1/plan/values/proposal")).ReadJsonAsync();
+        proposal.GetProperty("values").GetArrayLength().Should().Be(0);
+        proposal.GetProperty("notice").GetString().Should().NotBeNullOrWhiteSpace();
+        await (await _marketing.PostAsync("/api/v1/plan/values/from-map", null)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "values");
         await (await _marketing.PutAsJsonAsync("/api/v1/plan", new { title = "x", unknown = 1 })).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         (await app.WithDbAsync(db => db.Set<PlanObjective>().CountAsync())).Should().Be(0);
     }
