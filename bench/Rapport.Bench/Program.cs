@@ -11,5 +11,6 @@ if (args is ["valuemap", .. var valueMapArgs]) { return await ValueMapScenario.R
 if (args is ["profiles", .. var profilesArgs]) { return await ProfilesScenario.RunAsync(profilesArgs); }
 if (args is ["research", .. var researchArgs]) { return await ResearchScenario.RunAsync(researchArgs); }
 if (args is ["stages", .. var stagesArgs]) { return await StagesScenario.RunAsync(stagesArgs); }
+if (args is ["customerlist", .. var listArgs]) { return await CustomerListScenario.RunAsync(listArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);

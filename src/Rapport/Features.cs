@@ -2,6 +2,7 @@ using Rapport.Analytics;
 using Rapport.Companies;
 using Rapport.Customers;
 using Rapport.Customers.Changes;
+using Rapport.Customers.Views;
 using Rapport.Dashboard;
 using Rapport.DataQuality;
 using Rapport.Demo;
@@ -13,6 +14,7 @@ using Rapport.Ingestion;
 using Rapport.Ingestion.Batch;
 using Rapport.Interactions;
 using Rapport.Metrics;
+using Rapport.Plan;
 using Rapport.Playbooks;
 using Rapport.Products;
 using Rapport.Research;
@@ -62,6 +64,8 @@ public static class Features
         services.AddSegments();
         services.AddPlaybooks();
         services.AddTasks();
+        services.AddPlan();
+        services.AddCustomerViews();
         return services;
     }
 }

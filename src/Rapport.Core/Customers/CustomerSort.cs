@@ -81,7 +81,13 @@ internal sealed record SearchHit(
     int PurchaseCount,
     decimal Revenue,
     DateTimeOffset? LastPurchaseAt,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    long? OwnerId = null,
+    string? OwnerName = null,
+    Stages.Stage Stage = Stages.Stage.Prospecting,
+    string? RfmSegment = null,
+    decimal? Clv = null,
+    double? PAlive = null);
 
 /// <summary>
 /// Keyset paging over customers that stays on indexes on SQLite and PostgreSQL alike.
@@ -122,6 +128,9 @@ internal static class CustomerKeyset
         new(r => r.M.LastPurchaseAt != null, [Key(r => r.M.LastPurchaseAt!.Value, h => h.LastPurchaseAt), MetricsCustomerId]),
         new(r => r.M.LastPurchaseAt == null, [MetricsCustomerId]),
     ];
+
+    /// <summary>The index of the last-purchase order's segment of customers who never bought.</summary>
+    public const int NeverPurchasedSegment = 1;
 
     public static IReadOnlyList<Segment> SegmentsFor(CustomerSortField field) => field switch
     {

@@ -24,6 +24,9 @@ public sealed class ExportData(RapportDbContext db, SearchCustomers search, Time
         NotFor(errors, request.Kind != ExportKind.Customers, "companyId", request.CompanyId, "customers");
         NotFor(errors, request.Kind != ExportKind.Customers, "ownerId", request.OwnerId, "customers");
         NotFor(errors, request.Kind != ExportKind.Customers, "sort", request.Sort, "customers");
+        NotFor(errors, request.Kind != ExportKind.Customers, "stage", request.Stage, "customers");
+        NotFor(errors, request.Kind != ExportKind.Customers, "segmentId", request.SegmentId, "customers");
+        NotFor(errors, request.Kind != ExportKind.Customers, "rfmSegment", request.RfmSegment, "customers");
         NotFor(errors, request.Kind == ExportKind.Customers, "customerId", request.CustomerId, "transactions and interactions");
         NotFor(errors, request.Kind == ExportKind.Customers, "from", request.From, "transactions and interactions");
         NotFor(errors, request.Kind == ExportKind.Customers, "to", request.To, "transactions and interactions");
@@ -52,7 +55,8 @@ public sealed class ExportData(RapportDbContext db, SearchCustomers search, Time
         }
 
         // The first page runs now: the list's own validation answers for q, tag and sort before anything is sent.
-        var filter = new SearchCustomersRequest(request.Q, request.Tag, request.CompanyId, request.OwnerId, request.Sort, Cursor.MaxLimit);
+        var filter = new SearchCustomersRequest(request.Q, request.Tag, request.CompanyId, request.OwnerId, request.Sort, Cursor.MaxLimit,
+            Stage: request.Stage, SegmentId: request.SegmentId, RfmSegment: request.RfmSegment);
         var first = await search.HandleAsync(filter, ct);
         if (!first.IsOk)
         {

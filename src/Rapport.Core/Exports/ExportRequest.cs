@@ -38,6 +38,9 @@ public sealed record ExportRequest
     public long? CompanyId { get; init; }
     public long? OwnerId { get; init; }
     public string? Sort { get; init; }
+    public string? Stage { get; init; }
+    public long? SegmentId { get; init; }
+    public string? RfmSegment { get; init; }
     public long? CustomerId { get; init; }
     public string? From { get; init; }
     public string? To { get; init; }

@@ -18,15 +18,16 @@ public static class CustomerEndpoints
 
         group.MapGet("/", async Task<Results<Ok<Page<CustomerRow>>, ProblemHttpResult>> (
                 string? q, string? tag, long? companyId, long? ownerId, string? sort, int? limit, string? after,
-                SearchCustomers search, CancellationToken ct) =>
+                string? stage, long? segmentId, string? rfmSegment, SearchCustomers search, CancellationToken ct) =>
             {
-                var result = await search.HandleAsync(new SearchCustomersRequest(q, tag, companyId, ownerId, sort, limit, after), ct);
+                var result = await search.HandleAsync(new SearchCustomersRequest(q, tag, companyId, ownerId, sort, limit, after, stage, segmentId, rfmSegment), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .RequireAuthorization(Policies.Read)
-            .WithSummary("Search customers by name, email, tag, company or owner; keyset-paginated")
+            .WithSummary("Search customers by name, email, tag, company, owner, stage, segment or RFM segment; keyset-paginated")
             .WithDescription("q: words matched in name and email, ignoring case and accents (a complete email address matches exactly). " +
                 "sort: name (default), -name, createdAt, -createdAt, revenue, -revenue, lastPurchase, -lastPurchase. " +
+                "stage: prospecting, consideration, purchase, connection or loyalty. segmentId: members of that segment. rfmSegment: an RFM segment key. " +
                 "limit: 1..200 (default 50). after: the 'next' cursor of the previous page.");
 
         group.MapPost("/", async Task<Results<Created<CustomerDetail>, ProblemHttpResult>> (

@@ -20,7 +20,7 @@ public static class ExportEndpoints
                 string kind, string? format,
                 string? q, string? tag, long? companyId, long? ownerId, string? sort,
                 long? customerId, string? from, string? to, string? channel, string? type, bool? lines, string? version,
-                ExportData export, CancellationToken ct) =>
+                string? stage, long? segmentId, string? rfmSegment, ExportData export, CancellationToken ct) =>
             {
                 if (!ExportData.TryParseKind(kind, out var exportKind))
                 {
@@ -30,6 +30,7 @@ public static class ExportEndpoints
                 var result = await export.HandleAsync(new ExportRequest
                 {
                     Kind = exportKind, Format = format, Q = q, Tag = tag, CompanyId = companyId, OwnerId = ownerId, Sort = sort,
+                    Stage = stage, SegmentId = segmentId, RfmSegment = rfmSegment,
                     CustomerId = customerId, From = from, To = to, Channel = channel, Type = type, Lines = lines, Version = version,
                 }, ct);
                 return result.IsOk ? new ExportDownload(result.Value!) : ApiProblems.From(result);
@@ -37,7 +38,7 @@ public static class ExportEndpoints
             .WithSummary("Export customers, transactions or interactions as CSV, JSON, NDJSON or vCard, streamed")
             .WithDescription(
                 "format: csv (default), json (one array), ndjson (one object per line), vcf (customers only; version=4.0 default or 3.0). " +
-                "Customers take the customer list's filters and order: q, tag, companyId, ownerId, sort. " +
+                "Customers take the customer list's filters and order: q, tag, companyId, ownerId, stage, segmentId, rfmSegment, sort. " +
                 "Transactions and interactions come newest first and take customerId, from and to (a date such as 2024-03-31 covers that whole UTC day; " +
                 "a date and time is used as given, from inclusive, to exclusive); interactions also channel and type; transactions lines=true for one row per " +
                 "order line. CSV columns use the import's canonical names, so the file imports back with automatic mapping; text cells that start with " +

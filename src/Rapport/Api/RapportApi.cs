@@ -75,6 +75,8 @@ public static class RapportApi
         api.MapSegmentEndpoints();
         api.MapPlaybookEndpoints();
         api.MapTaskEndpoints();
+        api.MapPlanEndpoints();
+        api.MapCustomerViewEndpoints();
         return app;
     }
 }

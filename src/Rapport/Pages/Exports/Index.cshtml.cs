@@ -27,6 +27,22 @@ public sealed class IndexModel(ExportData export) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Tag { get; set; }
 
+    /// <summary>The customer list's other filters, carried from its Export link (hidden fields of the customers form).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Stage { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public long? Segment { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Rfm { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public long? Owner { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public long? Company { get; set; }
+
     /// <summary>An order of the customer list, by its page value (name, newest, revenue, last-purchase).</summary>
     [BindProperty(SupportsGet = true)]
     public string? Sort { get; set; }
@@ -90,6 +106,7 @@ public sealed class IndexModel(ExportData export) : PageModel
                 ExportKind.Customers => new ExportRequest
                 {
                     Kind = kind, Format = Format, Q = Q, Tag = Tag, Version = Format == "vcf" ? Version : null,
+                    Stage = Stage, SegmentId = Segment, RfmSegment = Rfm, OwnerId = Owner, CompanyId = Company,
                     Sort = Customers.IndexModel.Orders.FirstOrDefault(o => o.Value == Sort).Sort ?? Sort,
                 },
                 ExportKind.Transactions => new ExportRequest

@@ -76,6 +76,15 @@
   });
 
   // A form that appends to a list resets itself after a successful request.
+  // Plan: "Print / save as PDF" (/plan/print); the CSP forbids onclick.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (event.detail.successful && form.matches && form.matches("form[data-reset-on-success]")) {

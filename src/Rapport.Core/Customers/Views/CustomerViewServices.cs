@@ -1,0 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Rapport.Customers.Views;
+
+public static class CustomerViewServices
+{
+    public static IServiceCollection AddCustomerViews(this IServiceCollection services) => services.AddScoped<CustomerViews>();
+}
