@@ -10,7 +10,7 @@ namespace Rapport.Api;
 /// Saved customer-list views (docs/customer-views.md): reading needs <c>read</c>; saving a view <c>write-crm</c> (admin,
 /// marketing, sales, service: analysts write nothing, as everywhere); sharing it <c>write-catalog</c> (admin, marketing);
 /// only the owner or an admin changes a view (403), and another user's personal view does not exist for the caller
-/// (404). Invalid fields are 422.
+/// (404). Invalid fields are 400.
 /// </summary>
 public static class CustomerViewEndpoints
 {

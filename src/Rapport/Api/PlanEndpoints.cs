@@ -11,7 +11,7 @@ namespace Rapport.Api;
 /// The CRM plan (docs/plan.md): GET /api/v1/plan is the whole plan with computed progress; its parts are written by
 /// their own endpoints. Reads need <c>read</c>; writes <c>write-catalog</c> (admin, marketing). Every write stamps the
 /// plan's version (the ETag of GET /plan and of every write's answer); If-Match is optional and checked when sent.
-/// Invalid fields answer 422 with per-field errors.
+/// Invalid fields answer 400 with per-field errors.
 /// </summary>
 public static class PlanEndpoints
 {
@@ -167,10 +167,8 @@ public static class PlanEndpoints
         return api;
     }
 
-    /// <summary>A use case's failure as a problem; invalid fields are 422 here (see docs/plan.md).</summary>
-    internal static ProblemHttpResult Problem<T>(Result<T> result) => result.Kind == ResultKind.Invalid
-        ? ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "validation", "Invalid request", result.Message ?? "One or more fields are invalid.", result.Errors)
-        : ApiProblems.From(result);
+    /// <summary>A use case's failure as a problem: invalid fields are a 400 validation problem, as everywhere in the API.</summary>
+    internal static ProblemHttpResult Problem<T>(Result<T> result) => ApiProblems.From(result);
 
     private static async Task<Results<Ok<PlanDocument>, ProblemHttpResult>> Write(string? ifMatch, HttpResponse response, GetPlan get,
         Func<int?, Task<Result<PlanWrite>>> write, CancellationToken ct)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Rapport.Data;
 using Rapport.Demo;
 using Rapport.Identity;
+using Rapport.Customers.Changes;
 using Rapport.Metrics;
 using Rapport.Tests.Infrastructure;
 
@@ -54,6 +55,7 @@ public sealed class DemoDatabase : IAsyncDisposable
         services.AddLogging();
         services.AddRapportData(configuration);
         services.AddIdentityFeature();
+        services.AddCustomerChanges();
         services.AddCustomerMetrics();
         services.AddAnalytics();
         services.AddDemo();

@@ -173,29 +173,29 @@ public sealed class PlanValidationTests(RapportAppFactory app) : IClassFixture<R
         var goal = await (await _marketing.PostAsJsonAsync("/api/v1/plan/goals", new { title = "Validate" })).ReadJsonAsync();
         var path = $"/api/v1/plan/goals/{goal.GetProperty("id").GetInt64()}/objectives";
         var next = Today.AddDays(30).ToString("yyyy-MM-dd");
-        await (await _marketing.PostAsJsonAsync(path, new { kpi = "happiness", target = 1, deadline = next })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "kpi");
-        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = "forty", deadline = next })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "target");
-        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 40, deadline = next })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "target");
-        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 0.4 })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "deadline");
-        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 0.4, deadline = Today.AddDays(-1).ToString("yyyy-MM-dd") })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "deadline");
-        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 0.4, deadline = "31/12/2030" })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "deadline");
+        await (await _marketing.PostAsJsonAsync(path, new { kpi = "happiness", target = 1, deadline = next })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "kpi");
+        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = "forty", deadline = next })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "target");
+        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 40, deadline = next })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "target");
+        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 0.4 })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "deadline");
+        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 0.4, deadline = Today.AddDays(-1).ToString("yyyy-MM-dd") })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "deadline");
+        await (await _marketing.PostAsJsonAsync(path, new { kpi = "retention_rate", target = 0.4, deadline = "31/12/2030" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "deadline");
         (await _marketing.PostAsJsonAsync("/api/v1/plan/goals/987654/objectives", new { kpi = "retention_rate", target = 0.4, deadline = next })).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-        await (await _marketing.PutAsJsonAsync("/api/v1/plan/segments", new { segmentIds = new List<long> { 987654L } })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "segmentIds[0]");
-        await (await _marketing.PutAsJsonAsync("/api/v1/plan/values", new { values = new[] { new { valueId = 987654L } } })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "values[0].valueId");
+        await (await _marketing.PutAsJsonAsync("/api/v1/plan/segments", new { segmentIds = new List<long> { 987654L } })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "segmentIds[0]");
+        await (await _marketing.PutAsJsonAsync("/api/v1/plan/values", new { values = new[] { new { valueId = 987654L } } })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "values[0].valueId");
         var quality = await ValueIdAsync("quality");
-        await (await _marketing.PutAsJsonAsync("/api/v1/plan/values", new { values = new[] { new { valueId = quality }, new { valueId = quality } } })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "values[1].valueId");
+        await (await _marketing.PutAsJsonAsync("/api/v1/plan/values", new { values = new[] { new { valueId = quality }, new { valueId = quality } } })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "values[1].valueId");
         await (await _marketing.PutAsJsonAsync("/api/v1/plan/data-plan", new { items = new[] { new { what = "Email", purpose = "", legalBasis = "because" } } }))
-            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "items[0].purpose");
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "items[0].purpose");
         await (await _marketing.PutAsJsonAsync("/api/v1/plan/data-plan", new { items = new[] { new { what = "Email", purpose = "x", legalBasis = "because" } } }))
-            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "items[0].legalBasis");
-        await (await _marketing.PutAsJsonAsync("/api/v1/plan", new { title = " " })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "title");
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "items[0].legalBasis");
+        await (await _marketing.PutAsJsonAsync("/api/v1/plan", new { title = " " })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "title");
 
         // Without customer value profiles the map places nothing, so there is nothing to take from it.
         var proposal = await (await _marketing.GetAsync("/api/v1/plan/values/proposal")).ReadJsonAsync();
         proposal.GetProperty("values").GetArrayLength().Should().Be(0);
         proposal.GetProperty("notice").GetString().Should().NotBeNullOrWhiteSpace();
-        await (await _marketing.PostAsync("/api/v1/plan/values/from-map", null)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "values");
+        await (await _marketing.PostAsync("/api/v1/plan/values/from-map", null)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "values");
         await (await _marketing.PutAsJsonAsync("/api/v1/plan", new { title = "x", unknown = 1 })).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         (await app.WithDbAsync(db => db.Set<PlanObjective>().CountAsync())).Should().Be(0);
     }

@@ -32,7 +32,7 @@ public sealed class IndexModel(ListPlaybooks list, UpdatePlaybook update) : Page
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        if (!Stages.Stages.TryParse(stage, out var s))
+        if (!Rapport.Stages.Stages.TryParse(stage, out var s))
         {
             return NotFound();
         }

@@ -71,7 +71,7 @@ public sealed class CustomerViewTests(RapportAppFactory app) : IClassFixture<Rap
     {
         var marketing = app.ClientAs(Role.Marketing);
         async Task Expect(object definition, string field) =>
-            await (await marketing.PostAsJsonAsync("/api/v1/customer-views", new { name = "Bad", definition })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, field);
+            await (await marketing.PostAsJsonAsync("/api/v1/customer-views", new { name = "Bad", definition })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, field);
         await Expect(new { columns = new[] { "email", "shoeSize" } }, "definition.columns[1]");
         await Expect(new { columns = new[] { "email", "email" } }, "definition.columns[1]");
         await Expect(new { sort = "height" }, "definition.sort");
@@ -79,8 +79,8 @@ public sealed class CustomerViewTests(RapportAppFactory app) : IClassFixture<Rap
         await Expect(new { rfmSegment = "whales" }, "definition.rfmSegment");
         await Expect(new { segmentId = 987654 }, "definition.segmentId");
         await Expect(new { ownerId = 987654 }, "definition.ownerId");
-        await (await marketing.PostAsJsonAsync("/api/v1/customer-views", new { name = " " })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "name");
-        await (await marketing.PostAsJsonAsync("/api/v1/customer-views", new { name = new string('n', 101) })).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "name");
+        await (await marketing.PostAsJsonAsync("/api/v1/customer-views", new { name = " " })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "name");
+        await (await marketing.PostAsJsonAsync("/api/v1/customer-views", new { name = new string('n', 101) })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "name");
         (await app.WithDbAsync(db => db.Set<CustomerView>().CountAsync(v => v.Name == "Bad"))).Should().Be(0);
     }
 
