@@ -44,7 +44,7 @@ public sealed class PlanApiTests(RapportAppFactory app) : IClassFixture<RapportA
         empty.Headers.ETag!.Tag.Should().Be("\"0\"");
         var before = await empty.ReadJsonAsync();
         before.GetProperty("title").GetString().Should().Be("CRM plan");
-        before.GetProperty("communication").GetProperty("playbooksSet").GetBoolean().Should().BeFalse();
+        before.GetProperty("communication").GetProperty("playbooksSet").GetBoolean().Should().BeTrue("every stage has a default playbook");
         before.GetProperty("communication").GetProperty("stages").GetArrayLength().Should().Be(5);
 
         var summary = await _marketing.PutAsJsonAsync("/api/v1/plan", new { title = "Plan 2027", summary = "Keep the best.\nGrow the rest.", period = "2027" });
@@ -98,8 +98,10 @@ public sealed class PlanApiTests(RapportAppFactory app) : IClassFixture<RapportA
 
         await app.WithDbAsync(async db =>
         {
-            db.Set<Playbook>().Add(new Playbook { Stage = Stage.Connection, Channels = "Email,Phone", Emphasis = ContentEmphasis.Deepen, Templates = "Thank-you note\nTasting invitation", MinDaysBetweenContacts = 7, MaxContactsPerThirtyDays = 2, MaxDaysWithoutContact = 45, UpdatedAt = app.Clock.GetUtcNow() });
-            return await db.SaveChangesAsync();
+            return await db.Set<Playbook>().Where(p => p.Stage == Stage.Connection).ExecuteUpdateAsync(u => u
+                .SetProperty(p => p.Channels, "Email,Phone").SetProperty(p => p.Emphasis, ContentEmphasis.Deepen)
+                .SetProperty(p => p.Templates, "Thank-you note\nTasting invitation").SetProperty(p => p.MinDaysBetweenContacts, 7)
+                .SetProperty(p => p.MaxContactsPerThirtyDays, 2).SetProperty(p => p.MaxDaysWithoutContact, 45));
         });
         await app.WithDbAsync(db => db.Set<Segment>().Where(s => s.Id == segmentA).ExecuteDeleteAsync());
 
@@ -244,7 +246,7 @@ public sealed class PlanPageTests(RapportAppFactory app) : IClassFixture<Rapport
 
         page = await session.GetAsync("/plan");
         page.QuerySelector($"[data-goal='{goalId}'] h3").Text().Should().Be("Win back lapsed buyers");
-        page.QuerySelector("[data-playbooks-missing] a")!.GetAttribute("href").Should().Be("/playbooks");
+        page.QuerySelector("[data-playbooks-link] a")!.GetAttribute("href").Should().Be("/playbooks");
         page.QuerySelectorAll("nav a").Select(a => a.Text()).Should().Contain("Plan");
 
         var print = await session.GetAsync("/plan/print");

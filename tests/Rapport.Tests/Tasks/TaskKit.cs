@@ -25,7 +25,10 @@ internal static class TaskKit
 {
     private static int _counter;
 
-    /// <summary>A customer made through the API (so they have a metrics row), then moved to the given creation time and stage.</summary>
+    /// <summary>
+    /// A customer made through the API (so they have a metrics row), then moved to the given creation time and placed in
+    /// the stage by a manual override (so that the stage engine keeps it when their interactions are logged).
+    /// </summary>
     public static async Task<long> CustomerAsync(this RapportAppFactory app, DateTimeOffset createdAt, Stage stage = Stage.Prospecting, long? ownerId = null)
     {
         var n = Interlocked.Increment(ref _counter);
@@ -35,9 +38,15 @@ internal static class TaskKit
         await app.WithDbAsync(async db =>
         {
             await db.Customers.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.CreatedAt, createdAt));
-            await db.CustomerMetrics.Where(m => m.CustomerId == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Stage, stage));
             return 0;
         });
+        if (stage != Stage.Prospecting)
+        {
+            var placed = await app.WithScopeAsync(sp => sp.GetRequiredService<Rapport.Stages.SetStageOverride>()
+                .HandleAsync(id, new Rapport.Stages.SetStageOverrideRequest(stage.Key(), "Test setup"), null, CancellationToken.None));
+            placed.IsOk.Should().BeTrue();
+        }
+
         return id;
     }
 
