@@ -1,4 +1,5 @@
 using Rapport.Analytics;
+using Rapport.Customers.Changes;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -54,6 +55,8 @@ public sealed class DemoDatabase : IAsyncDisposable
         services.AddLogging();
         services.AddRapportData(configuration);
         services.AddIdentityFeature();
+        // The metrics updater tells the customer-change handlers (none here) what changed.
+        services.AddCustomerChanges();
         services.AddCustomerMetrics();
         services.AddAnalytics();
         services.AddDemo();
