@@ -1,14 +1,14 @@
-using Rapport.Analytics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Rapport.Analytics;
+using Rapport.Customers.Changes;
 using Rapport.Data;
 using Rapport.Demo;
 using Rapport.Identity;
-using Rapport.Customers.Changes;
 using Rapport.Metrics;
 using Rapport.Tests.Infrastructure;
 
@@ -55,6 +55,7 @@ public sealed class DemoDatabase : IAsyncDisposable
         services.AddLogging();
         services.AddRapportData(configuration);
         services.AddIdentityFeature();
+        // The metrics updater tells the customer-change handlers (none here) what changed.
         services.AddCustomerChanges();
         services.AddCustomerMetrics();
         services.AddAnalytics();

@@ -180,6 +180,46 @@ public sealed class StageRulesTests(RapportAppFactory app) : IClassFixture<Rappo
     }
 
     [Fact]
+    public async Task A_survey_response_is_engagement_and_a_buyer_whose_latest_nps_answer_is_9_is_loyal_but_not_at_8()
+    {
+        var responder = await app.CustomerAsync();
+        var promoter = await app.CustomerAsync();
+        await app.BuyAsync(promoter, app.DaysAgo(500));
+        var passive = await app.CustomerAsync();
+        await app.BuyAsync(passive, app.DaysAgo(500));
+        await app.WithDbAsync(async db =>
+        {
+            var survey = new Rapport.Surveys.Survey { Title = "How are we doing?", Status = Rapport.Surveys.SurveyStatus.Open };
+            db.Add(survey);
+            await db.SaveChangesAsync();
+            var question = new Rapport.Surveys.SurveyQuestion { SurveyId = survey.Id, Position = 1, Key = "nps", Kind = Rapport.Surveys.SurveyQuestionKind.Nps, Prompt = "Recommend us?" };
+            db.Add(question);
+            await db.SaveChangesAsync();
+            async Task AnswerAsync(long customerId, int score, int daysAgo)
+            {
+                var response = new Rapport.Surveys.SurveyResponse { SurveyId = survey.Id, CustomerId = customerId, Source = Rapport.Surveys.SurveyResponseSource.Web, SubmittedAt = app.DaysAgo(daysAgo), UpdatedAt = app.DaysAgo(daysAgo) };
+                db.Add(response);
+                await db.SaveChangesAsync();
+                db.Add(new Rapport.Surveys.SurveyAnswer { ResponseId = response.Id, QuestionId = question.Id, CustomerId = customerId, NumberValue = score });
+                await db.SaveChangesAsync();
+            }
+
+            await AnswerAsync(responder, 3, 30);
+            await AnswerAsync(promoter, 4, 600);
+            await AnswerAsync(promoter, 9, 400);
+            await AnswerAsync(passive, 10, 600);
+            await AnswerAsync(passive, 8, 400);
+            return 0;
+        });
+
+        await app.RecomputeAllAsync();
+
+        (await app.StageOfAsync(responder)).Should().Be(Stage.Consideration, "a survey response 30 days ago is engagement");
+        (await app.StageOfAsync(promoter)).Should().Be(Stage.Loyalty, "the latest NPS answer is 9");
+        (await app.StageOfAsync(passive)).Should().Be(Stage.Purchase, "the latest NPS answer is 8; the engagement 400 days ago is outside the window");
+    }
+
+    [Fact]
     public async Task Bulk_ingestion_is_followed_by_the_worker_set_based()
     {
         var buyer = Unique.Email();
