@@ -10,5 +10,6 @@ if (args is ["themes", .. var themesArgs]) { return ThemesScenario.Run(themesArg
 if (args is ["valuemap", .. var valueMapArgs]) { return await ValueMapScenario.RunAsync(valueMapArgs); }
 if (args is ["profiles", .. var profilesArgs]) { return await ProfilesScenario.RunAsync(profilesArgs); }
 if (args is ["research", .. var researchArgs]) { return await ResearchScenario.RunAsync(researchArgs); }
+if (args is ["segments", .. var segmentsArgs]) { return await SegmentsScenario.RunAsync(segmentsArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);
