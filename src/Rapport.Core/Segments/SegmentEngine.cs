@@ -186,6 +186,13 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE segments SET member_count = @count, evaluated_at = @now WHERE id = @segment",
             new { segment = segmentId, count, now = DbValues.Instant(db, now) }, transaction, cancellationToken: ct));
+        if (Postgres)
+        {
+            // Fresh statistics for the new members, so that the first page of a big new segment is planned as the index
+            // range it is (ANALYZE samples at most 30,000 rows; allowed inside the transaction).
+            await connection.ExecuteAsync(new CommandDefinition("ANALYZE segment_members", null, transaction, cancellationToken: ct));
+        }
+
         return count;
     }
 
