@@ -12,5 +12,6 @@ if (args is ["profiles", .. var profilesArgs]) { return await ProfilesScenario.R
 if (args is ["research", .. var researchArgs]) { return await ResearchScenario.RunAsync(researchArgs); }
 if (args is ["stages", .. var stagesArgs]) { return await StagesScenario.RunAsync(stagesArgs); }
 if (args is ["customerlist", .. var listArgs]) { return await CustomerListScenario.RunAsync(listArgs); }
+if (args is ["segments", .. var segmentsArgs]) { return await SegmentsScenario.RunAsync(segmentsArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);

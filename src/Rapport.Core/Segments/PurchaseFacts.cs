@@ -18,20 +18,22 @@ public sealed class PurchaseFacts(RapportDbContext db, IConfiguration configurat
 {
     private bool Postgres => db.Database.IsNpgsql();
 
+    // A customer's lines are reached through their transactions (lines have no index by customer); "+l.product_id"
+    // keeps SQLite from starting at a product and walking all its lines (the same text on PostgreSQL, where + is a no-op).
     private string Insert(string filter) =>
         $"""
         INSERT INTO customer_purchase_facts (customer_id, kind, key, first_at, last_at, purchase_count, amount)
-        SELECT l.customer_id, 'Category', p.category, MIN(t.occurred_at), MAX(t.occurred_at), COUNT(DISTINCT l.transaction_id),
+        SELECT t.customer_id, 'Category', p.category, MIN(t.occurred_at), MAX(t.occurred_at), COUNT(DISTINCT l.transaction_id),
                SUM(CASE WHEN t.currency = @currency THEN l.amount ELSE 0 END)
-        FROM transaction_lines l JOIN transactions t ON t.id = l.transaction_id JOIN products p ON p.id = l.product_id
+        FROM transactions t JOIN transaction_lines l ON l.transaction_id = t.id JOIN products p ON p.id = +l.product_id
         WHERE p.category IS NOT NULL {filter}
-        GROUP BY l.customer_id, p.category
+        GROUP BY t.customer_id, p.category
         UNION ALL
-        SELECT l.customer_id, 'Product', COALESCE(p.sku, l.sku), MIN(t.occurred_at), MAX(t.occurred_at), COUNT(DISTINCT l.transaction_id),
+        SELECT t.customer_id, 'Product', COALESCE(p.sku, l.sku), MIN(t.occurred_at), MAX(t.occurred_at), COUNT(DISTINCT l.transaction_id),
                SUM(CASE WHEN t.currency = @currency THEN l.amount ELSE 0 END)
-        FROM transaction_lines l JOIN transactions t ON t.id = l.transaction_id LEFT JOIN products p ON p.id = l.product_id
+        FROM transactions t JOIN transaction_lines l ON l.transaction_id = t.id LEFT JOIN products p ON p.id = +l.product_id
         WHERE COALESCE(p.sku, l.sku) IS NOT NULL {filter}
-        GROUP BY l.customer_id, COALESCE(p.sku, l.sku)
+        GROUP BY t.customer_id, COALESCE(p.sku, l.sku)
         """;
 
     private (DbConnection, DbTransaction?) Connection()
@@ -60,14 +62,14 @@ public sealed class PurchaseFacts(RapportDbContext db, IConfiguration configurat
         {
             var id = customerIds.First();
             await connection.ExecuteAsync(new CommandDefinition("DELETE FROM customer_purchase_facts WHERE customer_id = @id", new { id }, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(Insert("AND l.customer_id = @id"), new { id, currency = Currency }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(Insert("AND t.customer_id = @id"), new { id, currency = Currency }, transaction, cancellationToken: ct));
             return;
         }
 
         var ids = SqlIds.Value(Postgres, customerIds);
         var inIds = SqlIds.In(Postgres, "@ids");
         await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM customer_purchase_facts WHERE customer_id {inIds}", new { ids }, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(Insert($"AND l.customer_id {inIds}"), new { ids, currency = Currency }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(Insert($"AND t.customer_id {inIds}"), new { ids, currency = Currency }, transaction, cancellationToken: ct));
     }
 
     /// <summary>Rebuilds the whole table (set-based); returns the rows written.</summary>

@@ -89,8 +89,8 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
         }
     }
 
-    public SegmentSql Sql(SegmentDefinitions definitions, string prefix = "p") =>
-        new(Postgres, clock.GetUtcNow(), CustomerMetricsUpdater.ReportingCurrencyOf(configuration), definitions.DynamicRules, prefix);
+    public SegmentSql Sql(SegmentDefinitions definitions, bool perCustomer = false) =>
+        new(Postgres, clock.GetUtcNow(), CustomerMetricsUpdater.ReportingCurrencyOf(configuration), definitions.DynamicRules, "p", perCustomer);
 
     private static DynamicParameters Parameters(SegmentSql sql, object? more = null)
     {
@@ -123,6 +123,55 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
         return rows.ToList();
     }
 
+    /// <summary>
+    /// The count and the first <paramref name="sampleSize"/> customers (by id). On SQLite one pass: the matching ids are
+    /// read (in-process, cheap) and counted, instead of evaluating the rules twice (a count, then a sample); on
+    /// PostgreSQL, where every row would cross the network, a count and a sample.
+    /// </summary>
+    public async Task<(long Count, List<MemberRow> Sample)> PreviewAsync(RuleNode rules, SegmentDefinitions definitions, int sampleSize, CancellationToken ct)
+    {
+        if (Postgres)
+        {
+            var total = await CountAsync(rules, definitions, ct);
+            return (total, total == 0 ? [] : await SampleAsync(rules, definitions, sampleSize, ct));
+        }
+
+        var sql = Sql(definitions);
+        var where = sql.Where(rules);
+        var (connection, transaction) = Connection();
+        long count = 0;
+        // The smallest ids seen (rows usually come in id order; a max-heap keeps it exact when they do not).
+        var smallest = new PriorityQueue<long, long>();
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                         $"SELECT c.id FROM {SegmentSql.From} WHERE {where}", Parameters(sql), transaction, commandTimeout: 600, cancellationToken: ct)))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetInt64(0);
+                count++;
+                if (smallest.Count < sampleSize)
+                {
+                    smallest.Enqueue(id, -id);
+                }
+                else if (id < smallest.Peek())
+                {
+                    smallest.DequeueEnqueue(id, -id);
+                }
+            }
+        }
+
+        if (count == 0)
+        {
+            return (0, []);
+        }
+
+        var ids = smallest.UnorderedItems.Select(i => i.Element).ToList();
+        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
+            $"SELECT c.id AS Id, c.first_name AS FirstName, c.last_name AS LastName, c.email AS Email, c.city AS City, c.country AS Country " +
+            $"FROM customers c WHERE c.id {SqlIds.In(false, "@ids")} ORDER BY c.id", new { ids = SqlIds.Value(false, ids) }, transaction, cancellationToken: ct));
+        return (count, rows.ToList());
+    }
+
     /// <summary>Replaces a segment's members with those its rules match now; records no events. Returns the count.</summary>
     public async Task<int> BuildAsync(long segmentId, RuleNode rules, SegmentDefinitions definitions, CancellationToken ct)
     {
@@ -137,6 +186,13 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE segments SET member_count = @count, evaluated_at = @now WHERE id = @segment",
             new { segment = segmentId, count, now = DbValues.Instant(db, now) }, transaction, cancellationToken: ct));
+        if (Postgres)
+        {
+            // Fresh statistics for the new members, so that the first page of a big new segment is planned as the index
+            // range it is (ANALYZE samples at most 30,000 rows; allowed inside the transaction).
+            await connection.ExecuteAsync(new CommandDefinition("ANALYZE segment_members", null, transaction, cancellationToken: ct));
+        }
+
         return count;
     }
 
@@ -183,7 +239,7 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
             return 0;
         }
 
-        var sql = Sql(definitions);
+        var sql = Sql(definitions, perCustomer: true);
         var select = new StringBuilder("SELECT c.id");
         foreach (var d in dynamic)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Rapport.Data;
 using Rapport.Stages;
 
@@ -11,13 +12,21 @@ namespace Rapport.Segments;
 /// (<see cref="Parameters"/>); clock conditions become cut-off instants computed here from <c>now</c>.
 /// Every predicate is two-valued (never SQL NULL), so <c>not</c> is exact: <c>neq</c> is <c>not eq</c> and matches
 /// customers without a value.
+/// <para>
+/// Two shapes for the same meaning: over everyone (counts, builds) a fact in another table is
+/// <c>c.id IN (SELECT customer_id FROM … WHERE …)</c>, which the databases run once as a set (SQLite can even start from
+/// it); for a few customers (<c>perCustomer</c>, the incremental follow-up) it is a correlated <c>EXISTS</c>, a few
+/// index probes for each of them, instead of reading a whole set per customer.
+/// </para>
 /// </summary>
-public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reportingCurrency, Func<long, RuleNode?> dynamicRules, string prefix = "p")
+public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reportingCurrency, Func<long, RuleNode?> dynamicRules, string prefix = "p", bool perCustomer = false)
 {
     public const string From = "customers c JOIN customer_metrics m ON m.customer_id = c.id";
 
     private readonly List<KeyValuePair<string, object>> _parameters = [];
     private readonly Stack<long> _inlining = new();
+    private readonly Dictionary<string, CustomerSet> _sets = new(StringComparer.Ordinal);
+    private int _aliases;
 
     public IReadOnlyList<KeyValuePair<string, object>> Parameters => _parameters;
 
@@ -32,6 +41,9 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
     {
         switch (node)
         {
+            case AllNode all when !perCustomer:
+                AllOverEveryone(sb, all.Children);
+                break;
             case AllNode all:
                 Group(sb, all.Children, " AND ", "1=1");
                 break;
@@ -79,6 +91,55 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
         sb.Append(')');
     }
 
+    /// <summary>
+    /// "All of" over everyone: the conditions that are sets of customers (tags, purchases, custom fields…) become one
+    /// <c>c.id IN (…)</c> driven by the likely smallest set, each other set a correlated EXISTS on its customer id (index
+    /// probes, cheaper than intersecting two materialised lists), so that only the customers of the intersection have
+    /// their customers and metrics rows read; the other conditions filter those rows.
+    /// </summary>
+    private void AllOverEveryone(StringBuilder sb, IReadOnlyList<RuleNode> children)
+    {
+        if (children.Count == 0)
+        {
+            sb.Append("1=1");
+            return;
+        }
+
+        var sets = new List<CustomerSet>();
+        var others = new List<string>();
+        foreach (var child in children)
+        {
+            var part = new StringBuilder();
+            Node(part, child);
+            var text = part.ToString();
+            if (_sets.TryGetValue(text, out var set))
+            {
+                sets.Add(set);
+            }
+            else
+            {
+                others.Add(text);
+            }
+        }
+
+        var terms = new List<string>();
+        if (sets.Count > 0)
+        {
+            var ordered = sets.OrderBy(x => x.Rank).ToList();
+            var driver = ordered[0];
+            var set = new StringBuilder($"c.id IN (SELECT {driver.Alias}.customer_id FROM {driver.Table} {driver.Alias} WHERE {driver.Where}");
+            foreach (var other in ordered.Skip(1))
+            {
+                set.Append($" AND EXISTS (SELECT 1 FROM {other.Table} {other.Alias} WHERE {other.Alias}.customer_id = {driver.Alias}.customer_id AND {other.Where})");
+            }
+
+            terms.Add(set.Append(')').ToString());
+        }
+
+        terms.AddRange(others);
+        sb.Append('(').AppendJoin(" AND ", terms).Append(')');
+    }
+
     private string P(object value)
     {
         var name = $"@{prefix}{_parameters.Count.ToString(CultureInfo.InvariantCulture)}";
@@ -123,13 +184,7 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
                 Scalar(sb, "m.stage", c with { Values = [.. c.Values.Select(v => (object)(decimal)(int)StageOf((string)v))] }, text: false);
                 break;
             case FieldSource.Tag:
-                sb.Append("EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id");
-                if (c.Op != RuleOp.Exists)
-                {
-                    sb.Append(" AND t.tag IN (").AppendJoin(", ", c.Values.Select(v => P(v))).Append(')');
-                }
-
-                sb.Append(')');
+                sb.Append(Has("customer_tags", "t", c.Op == RuleOp.Exists ? "1=1" : $"t.tag IN ({string.Join(", ", c.Values.Select(v => P(v)))})"));
                 break;
             case FieldSource.Company:
                 Reference(sb, c, "c.company_id", "SELECT 1 FROM companies co WHERE co.id = c.company_id AND lower(co.name) = lower({0})");
@@ -138,29 +193,37 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
                 Reference(sb, c, "c.owner_id", "SELECT 1 FROM users u WHERE u.id = c.owner_id AND lower(u.email) = lower({0})");
                 break;
             case FieldSource.CustomField:
-                sb.Append("EXISTS (SELECT 1 FROM customer_field_values v WHERE v.customer_id = c.id AND v.field_id = ").Append(P(f.RefId)).Append(" AND ");
+            {
+                var where = new StringBuilder("v.field_id = ").Append(P(f.RefId)).Append(" AND ");
                 var column = "v." + f.Column;
                 if (f.Type == FieldType.Date)
                 {
-                    CustomDate(sb, column, c);
+                    CustomDate(where, column, c);
                 }
                 else
                 {
-                    Compare(sb, column, c, text: f.Type is FieldType.String or FieldType.Enum);
+                    Compare(where, column, c, text: f.Type is FieldType.String or FieldType.Enum);
                 }
 
-                sb.Append(')');
+                sb.Append(Has("customer_field_values", "v", where.ToString()));
                 break;
+            }
+
             case FieldSource.ValueScore:
-                sb.Append("EXISTS (SELECT 1 FROM customer_value_scores s WHERE s.customer_id = c.id AND s.value_id = ").Append(P(f.RefId)).Append(" AND ");
-                Compare(sb, "s.score", c, text: false);
-                sb.Append(')');
+            {
+                var where = new StringBuilder("s.value_id = ").Append(P(f.RefId)).Append(" AND ");
+                Compare(where, "s.score", c, text: false);
+                sb.Append(Has("customer_value_scores", "s", where.ToString()));
                 break;
+            }
+
             case FieldSource.Alignment:
-                sb.Append("EXISTS (SELECT 1 FROM customer_value_profiles vp WHERE vp.customer_id = c.id AND ");
-                Compare(sb, "vp.alignment", c, text: false);
-                sb.Append(')');
+            {
+                var where = new StringBuilder();
+                Compare(where, "vp.alignment", c, text: false);
+                sb.Append(Has("customer_value_profiles", "vp", where.ToString()));
                 break;
+            }
             case FieldSource.SurveyNumber:
                 Scalar(sb, LatestAnswer("a.number_value", "a.question_id = " + P(f.RefId)), c, text: false);
                 break;
@@ -180,6 +243,38 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
                 throw new InvalidOperationException($"Unknown field source {f.Source}.");
         }
     }
+
+    /// <summary>
+    /// "The customer has a row in <paramref name="table"/> (aliased <paramref name="alias"/>) with <paramref name="where"/>":
+    /// a set (IN) over everyone, a correlated EXISTS per customer.
+    /// </summary>
+    private string Has(string table, string alias, string where)
+    {
+        // A fresh alias per subquery, so that sets nested into one another (AllOverEveryone) never shadow each other.
+        var unique = alias + (++_aliases).ToString(CultureInfo.InvariantCulture);
+        where = Regex.Replace(where, $@"\b{alias}\.", unique + ".");
+        if (perCustomer)
+        {
+            return $"EXISTS (SELECT 1 FROM {table} {unique} WHERE {unique}.customer_id = c.id AND {where})";
+        }
+
+        var text = $"c.id IN (SELECT {unique}.customer_id FROM {table} {unique} WHERE {where})";
+        _sets[text] = new CustomerSet(table, unique, where, Rank(table, where));
+        return text;
+    }
+
+    /// <summary>Which set drives an intersection: usually the smallest first (a purchase in a window, then a purchase, …, a tag last).</summary>
+    private static int Rank(string table, string where) => table switch
+    {
+        "customer_purchase_facts" => where.Contains(".last_at", StringComparison.Ordinal) ? 0 : 1,
+        "customer_field_values" => 2,
+        "customer_value_scores" => 3,
+        "segment_members" => 4,
+        "customer_value_profiles" => 5,
+        _ => 6,
+    };
+
+    private sealed record CustomerSet(string Table, string Alias, string Where, int Rank);
 
     private static Stage StageOf(string key) => Stages.Stages.TryParse(key, out var stage) ? stage : throw new InvalidOperationException($"Unknown stage {key}.");
 
@@ -471,7 +566,7 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
             }
             else
             {
-                sb.Append("EXISTS (SELECT 1 FROM segment_members sm WHERE sm.segment_id = ").Append(P(id)).Append(" AND sm.customer_id = c.id)");
+                sb.Append(Has("segment_members", "sm", $"sm.segment_id = {P(id)}"));
             }
         }
 
@@ -517,24 +612,29 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
 
         var kind = p.Sku is not null ? nameof(PurchaseFactKind.Product) : nameof(PurchaseFactKind.Category);
         var key = p.Sku ?? p.Category!;
-        sb.Append("(EXISTS (SELECT 1 FROM customer_purchase_facts f WHERE f.customer_id = c.id AND f.kind = ").Append(P(kind))
-            .Append(" AND f.key = ").Append(P(key));
+        var facts = new StringBuilder("f.kind = ").Append(P(kind)).Append(" AND f.key = ").Append(P(key));
         if (p.MinCount > 1)
         {
-            sb.Append(" AND f.purchase_count >= ").Append(Number(p.MinCount));
+            facts.Append(" AND f.purchase_count >= ").Append(Number(p.MinCount));
         }
 
         if (p.MinAmount is { } minAmount)
         {
-            sb.Append(" AND f.amount >= ").Append(Number(minAmount));
+            facts.Append(" AND f.amount >= ").Append(Number(minAmount));
         }
 
         if (cut is not null)
         {
-            sb.Append(" AND f.last_at >= ").Append(cut);
+            facts.Append(" AND f.last_at >= ").Append(cut);
         }
 
-        sb.Append(')');
+        if (!needsRaw && (p.Sku is null || p.Category is null))
+        {
+            sb.Append(Has("customer_purchase_facts", "f", facts.ToString()));
+            return;
+        }
+
+        sb.Append('(').Append(Has("customer_purchase_facts", "f", facts.ToString()));
         if (p.Sku is not null && p.Category is not null)
         {
             sb.Append(" AND EXISTS (SELECT 1 FROM products pc WHERE pc.sku = ").Append(P(p.Sku)).Append(" AND pc.category = ").Append(P(p.Category)).Append(')');
@@ -544,8 +644,9 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
         {
             // Exact check in the window over the lines, only for the customers the summary lets through.
             var match = p.Sku is not null ? $"COALESCE(pr.sku, l.sku) = {P(p.Sku)}" : $"pr.category = {P(p.Category!)}";
-            var lines = $"FROM transaction_lines l JOIN transactions t ON t.id = l.transaction_id LEFT JOIN products pr ON pr.id = l.product_id " +
-                        $"WHERE l.customer_id = c.id AND t.occurred_at >= {cut} AND {match}";
+            // Through the customer's transactions in the window (lines have no index by customer).
+            var lines = $"FROM transactions t JOIN transaction_lines l ON l.transaction_id = t.id LEFT JOIN products pr ON pr.id = +l.product_id " +
+                        $"WHERE t.customer_id = c.id AND t.occurred_at >= {cut} AND {match}";
             if (p.MinCount > 1)
             {
                 sb.Append(" AND (SELECT COUNT(DISTINCT l.transaction_id) ").Append(lines).Append(") >= ").Append(Number(p.MinCount));
@@ -597,7 +698,11 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
             filter.Append(" AND i.occurred_at >= ").Append(cut);
         }
 
-        if (i.MinCount == 1)
+        if (i.MinCount == 1 && !perCustomer)
+        {
+            sb.Append("c.id IN (SELECT i.customer_id ").Append(filter.ToString().Replace(" WHERE i.customer_id = c.id", " WHERE 1=1", StringComparison.Ordinal)).Append(')');
+        }
+        else if (i.MinCount == 1)
         {
             sb.Append("EXISTS (SELECT 1 ").Append(filter).Append(')');
         }

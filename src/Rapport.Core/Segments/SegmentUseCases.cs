@@ -113,8 +113,7 @@ public sealed class PreviewSegment(SegmentRuleValidator validator, SegmentEngine
             return errors.ToResult<SegmentPreview>();
         }
 
-        var count = await engine.CountAsync(node, definitions, ct);
-        var sample = count == 0 ? [] : await engine.SampleAsync(node, definitions, SampleSize, ct);
+        var (count, sample) = await engine.PreviewAsync(node, definitions, SampleSize, ct);
         return Result<SegmentPreview>.Ok(new SegmentPreview(count, sample));
     }
 }

@@ -12,7 +12,7 @@ CREATE TABLE "customer_purchase_facts" (
     CONSTRAINT "fk_customer_purchase_facts_customer_id" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE CASCADE
 );
 
-CREATE INDEX "ix_customer_purchase_facts_kind_key_customer_id" ON "customer_purchase_facts" ("kind", "key", "customer_id");
+CREATE INDEX "ix_customer_purchase_facts_kind_key_customer_id_last_at" ON "customer_purchase_facts" ("kind", "key", "customer_id", "last_at");
 
 CREATE TABLE "segment_events" (
     "id" INTEGER NOT NULL CONSTRAINT "pk_segment_events" PRIMARY KEY AUTOINCREMENT,
