@@ -12,7 +12,7 @@ namespace Rapport.Api;
 
 /// <summary>
 /// Segments (docs/segments.md). Rule trees are read from the raw body (not the model binder, whose depth limit would
-/// turn a deep tree into an unreadable-request error); an invalid tree or segment is a 422 with an error per path.
+/// turn a deep tree into an unreadable-request error); an invalid tree or segment is a 400 validation problem with an error per path.
 /// </summary>
 public static class SegmentEndpoints
 {
@@ -218,9 +218,9 @@ public static class SegmentEndpoints
         return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
-    /// <summary>Rule and segment errors are 422 (the body is well-formed JSON that does not make a valid segment).</summary>
+    /// <summary>Rule and segment errors are 400 validation problems, as everywhere in the API, with an error per path.</summary>
     private static ProblemHttpResult Problem<T>(Result<T> result) => result.Kind == ResultKind.Invalid
-        ? ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "validation", "Invalid segment", result.Message ?? "One or more fields are invalid.", result.Errors)
+        ? ApiProblems.Problem(StatusCodes.Status400BadRequest, "validation", "Invalid segment", result.Message ?? "One or more fields are invalid.", result.Errors)
         : ApiProblems.From(result);
 
     private static async Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, string[] allowed, CancellationToken ct)
@@ -244,14 +244,14 @@ public static class SegmentEndpoints
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
-            return (null, ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "validation", "Invalid request", "The body must be a JSON object."));
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "validation", "Invalid request", "The body must be a JSON object."));
         }
 
         var unknown = document.RootElement.EnumerateObject().Select(p => p.Name).Where(n => !allowed.Contains(n)).ToList();
         if (unknown.Count > 0)
         {
             document.Dispose();
-            return (null, ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "validation", "Invalid request", "The body has unknown properties.",
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "validation", "Invalid request", "The body has unknown properties.",
                 unknown.ToDictionary(n => RuleParser.Short(n), _ => new[] { $"Unknown property; allowed: {string.Join(", ", allowed)}." })));
         }
 
@@ -290,7 +290,7 @@ public static class SegmentEndpoints
 
             request = new SegmentRequest(Text("name"), Text("description"), Text("kind"), Property(body, "rules") is { ValueKind: not JsonValueKind.Null } r ? r : null);
             return errors.Any
-                ? ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "validation", "Invalid segment", "One or more fields are invalid.", errors.ToDictionary())
+                ? ApiProblems.Problem(StatusCodes.Status400BadRequest, "validation", "Invalid segment", "One or more fields are invalid.", errors.ToDictionary())
                 : null;
         }
     }

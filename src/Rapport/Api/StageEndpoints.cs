@@ -11,7 +11,7 @@ namespace Rapport.Api;
 /// <summary>
 /// Relationship stages (docs/stages.md): counts, the funnel, the rules' settings (read by everyone, written by
 /// <c>write-catalog</c>, with ETag/If-Match), a customer's stage with its history, and manual overrides (<c>write-crm</c>).
-/// Invalid input is a 422 <c>/problems/validation</c> with per-field errors.
+/// Invalid input is a 400 <c>/problems/validation</c> with per-field errors, as everywhere in the API.
 /// </summary>
 public static class StageEndpoints
 {
@@ -127,10 +127,7 @@ public static class StageEndpoints
         return null;
     }
 
-    /// <summary>Validation failures are 422 here (the contract for stages); other failures as everywhere.</summary>
-    private static ProblemHttpResult Problem<T>(Result<T> result) =>
-        result.Kind == ResultKind.Invalid ? Invalid(result.Errors) : ApiProblems.From(result);
+    private static ProblemHttpResult Problem<T>(Result<T> result) => ApiProblems.From(result);
 
-    private static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
-        ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "validation", "Invalid request", "One or more fields are invalid.", errors);
+    private static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string[]> errors) => ApiProblems.Validation(errors);
 }

