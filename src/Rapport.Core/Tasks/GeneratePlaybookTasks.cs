@@ -15,7 +15,7 @@ public sealed record GeneratedTasks(int Created, IReadOnlyDictionary<Stage, int>
 
 /// <summary>
 /// Finds every customer past their stage's maximum days without contact and gives each one open playbook task, due
-/// today, assigned to the customer's owner (unassigned when there is none); a customer who already has an open
+/// today, assigned to the customer's owner (customers without an owner get none: campaigns reach them); a customer who already has an open
 /// playbook task gets no second one.
 /// <para>
 /// Overdue means at least <c>max + 1</c> whole days (of 24 hours) since the later of the last contact (an interaction
@@ -122,7 +122,7 @@ public sealed class GeneratePlaybookTasks(RapportDbContext db, TimeProvider cloc
     // Each NOT EXISTS is one seek in (customer_id, status, origin) or (customer_id, occurred_at); the task test comes
     // first, as in the steady state most overdue customers have their task already (docs/tasks.md).
     private const string Conditions = """
-        m.stage = @stage AND c.created_at <= @cutoff
+        m.stage = @stage AND c.owner_id IS NOT NULL AND c.created_at <= @cutoff
           AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = c.id AND t.status = 'Open' AND t.origin = 'Playbook')
           AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = c.id AND i.occurred_at > @cutoff AND i.direction <> 'Internal')
         """;

@@ -24,13 +24,16 @@ public sealed class TasksAppFactory : RapportAppFactory
 internal static class TaskKit
 {
     private static int _counter;
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RapportAppFactory, Task<TestUser>> Owners = new();
 
     /// <summary>
     /// A customer made through the API (so they have a metrics row), then moved to the given creation time and placed in
     /// the stage by a manual override (so that the stage engine keeps it when their interactions are logged).
     /// </summary>
-    public static async Task<long> CustomerAsync(this RapportAppFactory app, DateTimeOffset createdAt, Stage stage = Stage.Prospecting, long? ownerId = null)
+    public static async Task<long> CustomerAsync(this RapportAppFactory app, DateTimeOffset createdAt, Stage stage = Stage.Prospecting, long? ownerId = null, bool unowned = false)
     {
+        // Playbook tasks are for owned customers: unless asked otherwise, the customer belongs to the class's owner.
+        ownerId ??= unowned ? null : (await Owners.GetValue(app, a => a.AddUserAsync(Role.Sales, "Owen Owner"))).Id;
         var n = Interlocked.Increment(ref _counter);
         var response = await app.ClientAs(Role.Admin).PostAsJsonAsync("/api/v1/customers", new { firstName = "Tia", lastName = $"Task{n}", email = $"tia.task{n}.{Guid.NewGuid():N}@example.com", ownerId });
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
