@@ -52,7 +52,7 @@ public sealed class AnalyticsTests(RapportServer server)
     }
 
     /// <summary>Whether Chart.js has drawn: the canvas has non-transparent pixels.</summary>
-    private static async Task<bool> Painted(IPage page, string selector)
+    internal static async Task<bool> Painted(IPage page, string selector)
     {
         var painted = await page.WaitForFunctionAsync(
             """

@@ -26,6 +26,8 @@ public sealed class StageBoardTests(RapportServer server)
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Stages", Exact = true }).ClickAsync();
         await Expect(page.Locator("#funnel-table")).ToBeVisibleAsync();
+        // The counts chart is drawn by Chart.js under the page's CSP.
+        (await AnalyticsTests.Painted(page, "canvas[data-chart-source=stage-counts-data]")).Should().BeTrue();
         await page.GetByRole(AriaRole.Link, new() { Name = "Stage board" }).ClickAsync();
 
         var card = page.Locator($".stage-card[data-customer-id='{id}']");
