@@ -76,6 +76,12 @@ internal static class ServeCommand
             // And each customer's value profile (the demo's survey answers, interviews and purchases of tagged products).
             var profiles = await scope.ServiceProvider.GetRequiredService<Rapport.Values.Profiles.RecomputeValueProfiles>().AllAsync(ct);
             Console.WriteLine($"Value profiles computed for {profiles.Customers:N0} customers in {profiles.ElapsedMs / 1000.0:F1} s.");
+
+            // Audiences and a CRM plan to start from (a business that already has either keeps its own).
+            if (await Rapport.Demo.DemoPlan.WriteAsync(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct) is { } written)
+            {
+                Console.WriteLine($"Added {written}.");
+            }
         }
 
         var password = Passwords.Generate();
