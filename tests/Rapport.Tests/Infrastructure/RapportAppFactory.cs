@@ -47,6 +47,8 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Rapport:Research:Background", "false");
         // And the follow-up of bulk changes (CustomerChangeWorker.DrainAsync): single-customer writes follow at once anyway.
         builder.UseSetting("Rapport:CustomerChanges:Background", "false");
+        // And the hourly playbook-task generator (GeneratePlaybookTasks): its first round would land a minute into a long test class.
+        builder.UseSetting("Rapport:Tasks:Background", "false");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
