@@ -247,6 +247,7 @@ public sealed class PlanPageTests(RapportAppFactory app) : IClassFixture<Rapport
         page = await session.GetAsync("/plan");
         page.QuerySelector($"[data-goal='{goalId}'] h3").Text().Should().Be("Win back lapsed buyers");
         page.QuerySelector("[data-playbooks-link] a")!.GetAttribute("href").Should().Be("/playbooks");
+        page.QuerySelector("tr[data-stage=connection]")!.Text().Should().Contain("In person", "channels read as words, not enum names");
         page.QuerySelectorAll("nav a").Select(a => a.Text()).Should().Contain("Plan");
 
         var print = await session.GetAsync("/plan/print");
