@@ -128,9 +128,9 @@ public sealed class GetSalesByDay(RapportDbContext db, IConfiguration configurat
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = sql;
-            Add(command, "@currency", currency);
-            Add(command, "@since", DbValues.Instant(db, since));
-            Add(command, "@until", DbValues.Instant(db, until));
+            command.AddParameter("@currency", currency);
+            command.AddParameter("@since", DbValues.Instant(db, since));
+            command.AddParameter("@until", DbValues.Instant(db, until));
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -147,13 +147,6 @@ public sealed class GetSalesByDay(RapportDbContext db, IConfiguration configurat
         return result;
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
 
 public static class DashboardServices

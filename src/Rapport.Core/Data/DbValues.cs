@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Rapport.Data;
@@ -18,4 +19,13 @@ public static class DbValues
 
     /// <summary>Money or SQL NULL.</summary>
     public static object Money(DbContext db, decimal? value) => value is not { } v ? DBNull.Value : db.Database.IsNpgsql() ? v : (double)v;
+
+    /// <summary>Adds a named parameter to a raw command (null as SQL NULL).</summary>
+    public static void AddParameter(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
 }

@@ -88,18 +88,10 @@ public sealed class CustomerMetricsUpdater(RapportDbContext db, IConfiguration c
             FROM customers c WHERE c.id IN {{(postgres ? "(SELECT unnest(@ids))" : "(SELECT value FROM json_each(@ids))")}}
             {{OnConflict}}
             """;
-        Add(command, "@currency", ReportingCurrency);
-        Add(command, "@now", postgres ? clock.GetUtcNow().ToUniversalTime() : SqliteFormats.Instant(clock.GetUtcNow()));
-        Add(command, "@ids", postgres ? customerIds.ToArray() : JsonSerializer.Serialize(customerIds));
+        command.AddParameter("@currency", ReportingCurrency);
+        command.AddParameter("@now", postgres ? clock.GetUtcNow().ToUniversalTime() : SqliteFormats.Instant(clock.GetUtcNow()));
+        command.AddParameter("@ids", postgres ? customerIds.ToArray() : JsonSerializer.Serialize(customerIds));
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>Recomputes every customer's row with set-based SQL; used after imports and demo generation.</summary>

@@ -41,7 +41,7 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
         string rowSource;
         await using (var read = Command(connection, transaction, EvaluationSql(settings, Scope.One, reconstruct: false), settings, now, source))
         {
-            Add(read, "@id", customerId);
+            read.AddParameter("@id", customerId);
             await using var reader = await read.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
@@ -73,13 +73,13 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
             INSERT INTO stage_changes (customer_id, from_stage, to_stage, changed_at, from_since, source, reason, user_id)
             VALUES (@id, @old, @new, @now, @since, @rowSource, @reason, @userId);
             """, null, now, source);
-        Add(write, "@id", customerId);
-        Add(write, "@old", oldStage);
-        Add(write, "@new", newStage);
-        Add(write, "@since", since);
-        Add(write, "@rowSource", rowSource);
-        Add(write, "@reason", reason);
-        Add(write, "@userId", userId);
+        write.AddParameter("@id", customerId);
+        write.AddParameter("@old", oldStage);
+        write.AddParameter("@new", newStage);
+        write.AddParameter("@since", since);
+        write.AddParameter("@rowSource", rowSource);
+        write.AddParameter("@reason", reason);
+        write.AddParameter("@userId", userId);
         await write.ExecuteNonQueryAsync(ct);
         return new StageEvaluation(1);
     }
@@ -336,7 +336,7 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
         command.CommandTimeout = 0;
         if (sql.Contains("@ids", StringComparison.Ordinal))
         {
-            Add(command, "@ids", Postgres ? ids.Distinct().ToArray() : JsonSerializer.Serialize(ids.Distinct()));
+            command.AddParameter("@ids", Postgres ? ids.Distinct().ToArray() : JsonSerializer.Serialize(ids.Distinct()));
         }
 
         return await command.ExecuteNonQueryAsync(ct);
@@ -352,7 +352,7 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
         {
             if (sql.Contains(name, StringComparison.Ordinal))
             {
-                Add(command, name, value);
+                command.AddParameter(name, value);
             }
         }
 
@@ -375,7 +375,7 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
         {
             for (var i = 0; i < s.EngagementTypes.Count; i++)
             {
-                Add(command, $"@type{i}", s.EngagementTypes[i].ToString());
+                command.AddParameter($"@type{i}", s.EngagementTypes[i].ToString());
             }
         }
 
@@ -383,12 +383,4 @@ public sealed class StageEngine(RapportDbContext db, TimeProvider clock, StageSe
     }
 
     private object Instant(DateTimeOffset value) => DbValues.Instant(db, value);
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
 }

@@ -83,10 +83,10 @@ public sealed class GeneratePlaybookTasks(RapportDbContext db, TimeProvider cloc
                     insert.CommandTimeout = 600;
                     insert.CommandText = postgres ? PostgresInsert : SqliteInsert;
                     AddCommon(insert, playbook.Stage, cutoff);
-                    Add(insert, "@ids", postgres ? batch.ToArray() : JsonSerializer.Serialize(batch));
-                    Add(insert, "@stage_name", playbook.Stage.ToString());
-                    Add(insert, "@now", DbValues.Instant(db, now));
-                    Add(insert, "@today", postgres ? today : today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    insert.AddParameter("@ids", postgres ? batch.ToArray() : JsonSerializer.Serialize(batch));
+                    insert.AddParameter("@stage_name", playbook.Stage.ToString());
+                    insert.AddParameter("@now", DbValues.Instant(db, now));
+                    insert.AddParameter("@today", postgres ? today : today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                     created += await insert.ExecuteNonQueryAsync(ct);
                     await transaction.CommitAsync(ct);
                 }
@@ -106,16 +106,8 @@ public sealed class GeneratePlaybookTasks(RapportDbContext db, TimeProvider cloc
 
     private void AddCommon(DbCommand command, Stage stage, DateTimeOffset cutoff)
     {
-        Add(command, "@stage", (int)stage);
-        Add(command, "@cutoff", DbValues.Instant(db, cutoff));
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        command.AddParameter("@stage", (int)stage);
+        command.AddParameter("@cutoff", DbValues.Instant(db, cutoff));
     }
 
     // Customers of the stage added before the cut-off with no open playbook task and no contact after the cut-off.

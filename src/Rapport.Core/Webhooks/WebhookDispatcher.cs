@@ -110,11 +110,11 @@ public sealed class WebhookDispatcher(
                     "UPDATE webhook_deliveries SET status = @failed, last_error = @stopped " +
                     "WHERE status = @pending AND next_attempt_at <= @now " +
                     "AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE active = @inactive)";
-                Add(stop, "@failed", nameof(WebhookDeliveryStatus.Failed));
-                Add(stop, "@stopped", WebhookQueries.StoppedDisabled);
-                Add(stop, "@pending", nameof(WebhookDeliveryStatus.Pending));
-                Add(stop, "@now", DbValues.Instant(database, now));
-                Add(stop, "@inactive", false);
+                stop.AddParameter("@failed", nameof(WebhookDeliveryStatus.Failed));
+                stop.AddParameter("@stopped", WebhookQueries.StoppedDisabled);
+                stop.AddParameter("@pending", nameof(WebhookDeliveryStatus.Pending));
+                stop.AddParameter("@now", DbValues.Instant(database, now));
+                stop.AddParameter("@inactive", false);
                 await stop.ExecuteNonQueryAsync(ct);
             }
 
@@ -128,11 +128,11 @@ public sealed class WebhookDispatcher(
                     "WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id " +
                     "WHERE d.status = @pending AND d.next_attempt_at <= @now AND s.active = @active ORDER BY d.next_attempt_at, d.id LIMIT @limit) " +
                     "AND status = @pending AND next_attempt_at <= @now RETURNING id";
-                Add(claim, "@until", DbValues.Instant(database, claimUntil));
-                Add(claim, "@pending", nameof(WebhookDeliveryStatus.Pending));
-                Add(claim, "@now", DbValues.Instant(database, now));
-                Add(claim, "@active", true);
-                Add(claim, "@limit", options.Concurrency * 4);
+                claim.AddParameter("@until", DbValues.Instant(database, claimUntil));
+                claim.AddParameter("@pending", nameof(WebhookDeliveryStatus.Pending));
+                claim.AddParameter("@now", DbValues.Instant(database, now));
+                claim.AddParameter("@active", true);
+                claim.AddParameter("@limit", options.Concurrency * 4);
                 await using var reader = await claim.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
@@ -156,14 +156,6 @@ public sealed class WebhookDispatcher(
 
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct }, DeliverAsync);
         return claimed.Count;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private async ValueTask DeliverAsync(Due d, CancellationToken ct)

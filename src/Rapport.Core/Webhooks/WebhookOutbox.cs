@@ -197,15 +197,15 @@ public sealed class WebhookOutbox(RapportDatabase database, WebhookOptions optio
             command.Transaction = transaction;
             var sql = new System.Text.StringBuilder(
                 "INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at) VALUES ");
-            Add(command, "@t", eventType);
-            Add(command, "@s", nameof(WebhookDeliveryStatus.Pending));
-            Add(command, "@n", stamp);
+            command.AddParameter("@t", eventType);
+            command.AddParameter("@s", nameof(WebhookDeliveryStatus.Pending));
+            command.AddParameter("@n", stamp);
             for (var i = 0; i < chunk.Length; i++)
             {
                 sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@b{i}, @e{i}, @t, @p{i}, @s, 0, @n, @n)");
-                Add(command, $"@b{i}", chunk[i].Subscription);
-                Add(command, $"@e{i}", chunk[i].EventId);
-                Add(command, $"@p{i}", chunk[i].Payload);
+                command.AddParameter($"@b{i}", chunk[i].Subscription);
+                command.AddParameter($"@e{i}", chunk[i].EventId);
+                command.AddParameter($"@p{i}", chunk[i].Payload);
             }
 
             command.CommandText = sql.ToString();
@@ -214,14 +214,6 @@ public sealed class WebhookOutbox(RapportDatabase database, WebhookOptions optio
 
         logger.LogDebug("Queued {EventCount} {EventType} events for {SubscriptionCount} webhook subscriptions", events.Count, eventType, subscriptions.Count);
         Wake();
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private Snapshot Load()
@@ -233,7 +225,7 @@ public sealed class WebhookOutbox(RapportDatabase database, WebhookOptions optio
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT event_types FROM webhook_subscriptions WHERE active = @active";
-            Add(command, "@active", true);
+            command.AddParameter("@active", true);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

@@ -118,18 +118,11 @@ public static class CustomerChangeQueue
         command.CommandText = postgres
             ? "INSERT INTO customer_changes (customer_id, changed_at) SELECT unnest(@ids), @now ON CONFLICT (customer_id) DO UPDATE SET changed_at = excluded.changed_at"
             : "INSERT INTO customer_changes (customer_id, changed_at) SELECT value, @now FROM json_each(@ids) WHERE true ON CONFLICT (customer_id) DO UPDATE SET changed_at = excluded.changed_at";
-        Add(command, "@ids", postgres ? customerIds.Distinct().ToArray() : JsonSerializer.Serialize(customerIds.Distinct()));
-        Add(command, "@now", postgres ? now.ToUniversalTime() : SqliteFormats.Instant(now));
+        command.AddParameter("@ids", postgres ? customerIds.Distinct().ToArray() : JsonSerializer.Serialize(customerIds.Distinct()));
+        command.AddParameter("@now", postgres ? now.ToUniversalTime() : SqliteFormats.Instant(now));
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
 
 /// <summary>A queued customer (<see cref="CustomerChangeQueue"/>). No foreign key: a customer deleted meanwhile is simply skipped.</summary>
