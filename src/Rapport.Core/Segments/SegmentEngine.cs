@@ -222,8 +222,9 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
     }
 
     /// <summary>
-    /// Follows customers whose data changed: evaluates every dynamic segment for them in one statement (one column per
-    /// segment), writes the differences to the members and records entered/left events.
+    /// Follows customers whose data changed: loads their facts once and evaluates every dynamic segment for them in
+    /// memory (<see cref="SegmentMatcher"/>); what memory cannot decide exactly is asked of SQL in one statement (one
+    /// column per such segment). Writes the differences to the members and records entered/left events.
     /// </summary>
     public async Task<int> FollowAsync(IReadOnlyCollection<long> customerIds, CancellationToken ct)
     {
@@ -239,41 +240,39 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
             return 0;
         }
 
-        var sql = Sql(definitions, perCustomer: true);
-        var select = new StringBuilder("SELECT c.id");
-        foreach (var d in dynamic)
-        {
-            select.Append(", CASE WHEN ").Append(sql.Where(d.Rules!)).Append(" THEN 1 ELSE 0 END");
-        }
-
-        var single = customerIds.Count == 1;
-        var ids = single ? (object)customerIds.First() : SqlIds.Value(Postgres, customerIds);
-        select.Append(" FROM ").Append(SegmentSql.From).Append(" WHERE c.id ").Append(single ? "= @ids" : SqlIds.In(Postgres, "@ids"));
         var (connection, transaction) = Connection();
-
+        var needs = dynamic.Aggregate(FactNeeds.None, (n, d) => n | SegmentMatcher.Needs(d.Rules!, definitions.DynamicRules));
+        var facts = await CustomerFactsLoader.LoadAsync(connection, transaction, Postgres, customerIds, needs, ct);
+        var matcher = new SegmentMatcher(Postgres, clock.GetUtcNow(), definitions.DynamicRules);
         var matches = new HashSet<(long Segment, long Customer)>();
-        var present = new HashSet<long>();
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(select.ToString(), Parameters(sql, new { ids }), transaction, commandTimeout: 600, cancellationToken: ct)))
+        var undecided = new Dictionary<SegmentDefinition, List<long>>();
+        foreach (var customer in facts.Values)
         {
-            while (await reader.ReadAsync(ct))
+            foreach (var d in dynamic)
             {
-                var customer = reader.GetInt64(0);
-                present.Add(customer);
-                for (var i = 0; i < dynamic.Count; i++)
+                switch (matcher.Evaluate(d.Rules!, customer))
                 {
-                    if (Convert.ToInt64(reader.GetValue(i + 1), System.Globalization.CultureInfo.InvariantCulture) == 1)
-                    {
-                        matches.Add((dynamic[i].Id, customer));
-                    }
+                    case Truth.True:
+                        matches.Add((d.Id, customer.Id));
+                        break;
+                    case Truth.Unknown:
+                        (undecided.TryGetValue(d, out var list) ? list : undecided[d] = []).Add(customer.Id);
+                        break;
                 }
             }
         }
 
+        if (undecided.Count > 0)
+        {
+            foreach (var match in await DecideInSqlAsync(connection, transaction, definitions, undecided, ct))
+            {
+                matches.Add(match);
+            }
+        }
+
+        var present = facts.Keys.ToHashSet();
         var dynamicIds = dynamic.Select(d => d.Id).ToHashSet();
-        var current = (await connection.QueryAsync<(long, long)>(new CommandDefinition(
-                "SELECT segment_id, customer_id FROM segment_members WHERE customer_id " + (single ? "= @ids" : SqlIds.In(Postgres, "@ids")),
-                new { ids }, transaction, cancellationToken: ct)))
-            .Where(m => dynamicIds.Contains(m.Item1)).ToHashSet();
+        var current = facts.Values.SelectMany(f => f.Memberships.Where(dynamicIds.Contains).Select(s => (s, f.Id))).ToHashSet();
 
         // A customer deleted meanwhile has no row: their memberships went with them (cascade).
         var entered = matches.Where(m => !current.Contains(m)).ToList();
@@ -309,6 +308,40 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
 
         LogFollowed(customerIds.Count, entered.Count, left.Count);
         return entered.Count + left.Count;
+    }
+
+    /// <summary>The (segment, customer) pairs among the undecided ones that SQL says match: one statement, one column per segment.</summary>
+    private async Task<List<(long Segment, long Customer)>> DecideInSqlAsync(DbConnection connection, DbTransaction? transaction, SegmentDefinitions definitions,
+        Dictionary<SegmentDefinition, List<long>> undecided, CancellationToken ct)
+    {
+        var segments = undecided.Keys.OrderBy(d => d.Id).ToList();
+        var customers = undecided.Values.SelectMany(c => c).Distinct().ToList();
+        var sql = Sql(definitions, perCustomer: true);
+        var select = new StringBuilder("SELECT c.id");
+        foreach (var d in segments)
+        {
+            select.Append(", CASE WHEN ").Append(sql.Where(d.Rules!)).Append(" THEN 1 ELSE 0 END");
+        }
+
+        var single = customers.Count == 1;
+        var ids = single ? (object)customers[0] : SqlIds.Value(Postgres, customers);
+        select.Append(" FROM ").Append(SegmentSql.From).Append(" WHERE c.id ").Append(single ? "= @ids" : SqlIds.In(Postgres, "@ids"));
+        var wanted = undecided.SelectMany(u => u.Value.Select(c => (u.Key.Id, c))).ToHashSet();
+        var matches = new List<(long, long)>();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(select.ToString(), Parameters(sql, new { ids }), transaction, commandTimeout: 600, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+        {
+            var customer = reader.GetInt64(0);
+            for (var i = 0; i < segments.Count; i++)
+            {
+                if (Convert.ToInt64(reader.GetValue(i + 1), System.Globalization.CultureInfo.InvariantCulture) == 1 && wanted.Contains((segments[i].Id, customer)))
+                {
+                    matches.Add((segments[i].Id, customer));
+                }
+            }
+        }
+
+        return matches;
     }
 
     private string Events() => Postgres
