@@ -20,9 +20,11 @@ public sealed class PurchaseFacts(RapportDbContext db, IConfiguration configurat
 
     // A customer's lines are reached through their transactions (lines have no index by customer); "+l.product_id"
     // keeps SQLite from starting at a product and walking all its lines (the same text on PostgreSQL, where + is a no-op).
-    private string Insert(string filter) =>
+    private static string Insert(string filter) =>
+        "INSERT INTO customer_purchase_facts (customer_id, kind, key, first_at, last_at, purchase_count, amount)\n" + Select(filter);
+
+    private static string Select(string filter) =>
         $"""
-        INSERT INTO customer_purchase_facts (customer_id, kind, key, first_at, last_at, purchase_count, amount)
         SELECT t.customer_id, 'Category', p.category, MIN(t.occurred_at), MAX(t.occurred_at), COUNT(DISTINCT l.transaction_id),
                SUM(CASE WHEN t.currency = @currency THEN l.amount ELSE 0 END)
         FROM transactions t JOIN transaction_lines l ON l.transaction_id = t.id JOIN products p ON p.id = +l.product_id
@@ -60,9 +62,7 @@ public sealed class PurchaseFacts(RapportDbContext db, IConfiguration configurat
         var (connection, transaction) = Connection();
         if (customerIds.Count == 1)
         {
-            var id = customerIds.First();
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM customer_purchase_facts WHERE customer_id = @id", new { id }, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(Insert("AND t.customer_id = @id"), new { id, currency = Currency }, transaction, cancellationToken: ct));
+            await RefreshOneAsync(connection, transaction, customerIds.First(), ct);
             return;
         }
 
@@ -71,6 +71,64 @@ public sealed class PurchaseFacts(RapportDbContext db, IConfiguration configurat
         await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM customer_purchase_facts WHERE customer_id {inIds}", new { ids }, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(Insert($"AND t.customer_id {inIds}"), new { ids, currency = Currency }, transaction, cancellationToken: ct));
     }
+
+    private sealed record FactRow(string Kind, string Key, object FirstAt, object LastAt, long Count, object Amount);
+
+    /// <summary>
+    /// One customer: their rows computed afresh and compared with the stored ones, and only the differences written
+    /// (after a new transaction, the few categories and products it touched), so that index pages are rewritten only
+    /// where something changed.
+    /// </summary>
+    private async Task RefreshOneAsync(DbConnection connection, DbTransaction? transaction, long id, CancellationToken ct)
+    {
+        async Task<Dictionary<(string, string), FactRow>> ReadAsync(string sql, object parameters)
+        {
+            var rows = new Dictionary<(string, string), FactRow>();
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new FactRow(reader.GetString(1), reader.GetString(2), reader.GetValue(3), reader.GetValue(4),
+                    Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture), reader.GetValue(6));
+                rows[(row.Kind, row.Key)] = row;
+            }
+
+            return rows;
+        }
+
+        var fresh = await ReadAsync(Select("AND t.customer_id = @id"), new { id, currency = Currency });
+        var stored = await ReadAsync("SELECT customer_id, kind, key, first_at, last_at, purchase_count, amount FROM customer_purchase_facts WHERE customer_id = @id", new { id });
+        var gone = stored.Keys.Where(k => !fresh.ContainsKey(k)).Select(k => new { id, kind = k.Item1, key = k.Item2 }).ToList();
+        var changed = fresh.Values.Where(r => !stored.TryGetValue((r.Kind, r.Key), out var old) || !Same(old, r))
+            .Select(r => new { id, kind = r.Kind, key = r.Key, first = r.FirstAt, last = r.LastAt, count = r.Count, amount = r.Amount, stored = stored.ContainsKey((r.Kind, r.Key)) })
+            .ToList();
+        if (gone.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM customer_purchase_facts WHERE customer_id = @id AND kind = @kind AND key = @key", gone, transaction, cancellationToken: ct));
+        }
+
+        if (changed.Any(c => c.stored))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE customer_purchase_facts SET first_at = @first, last_at = @last, purchase_count = @count, amount = @amount WHERE customer_id = @id AND kind = @kind AND key = @key",
+                changed.Where(c => c.stored).ToList(), transaction, cancellationToken: ct));
+        }
+
+        if (changed.Any(c => !c.stored))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO customer_purchase_facts (customer_id, kind, key, first_at, last_at, purchase_count, amount) VALUES (@id, @kind, @key, @first, @last, @count, @amount)",
+                changed.Where(c => !c.stored).ToList(), transaction, cancellationToken: ct));
+        }
+    }
+
+    private static bool Same(FactRow a, FactRow b) =>
+        Equals(a.FirstAt, b.FirstAt) && Equals(a.LastAt, b.LastAt) && a.Count == b.Count && SameAmount(a.Amount, b.Amount);
+
+    // SQLite sums whole numbers to an integer that the REAL column stores as a double; PostgreSQL has numerics.
+    private static bool SameAmount(object a, object b) => a is decimal || b is decimal
+        ? Convert.ToDecimal(a, System.Globalization.CultureInfo.InvariantCulture) == Convert.ToDecimal(b, System.Globalization.CultureInfo.InvariantCulture)
+        : Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture).Equals(Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Rebuilds the whole table (set-based); returns the rows written.</summary>
     public async Task<int> RebuildAllAsync(CancellationToken ct)

@@ -12,24 +12,27 @@ namespace Rapport.Segments;
 /// an analytics run or a value recompute, the segments whose rules read those facts are re-evaluated in full. All of
 /// these record entered/left events.
 /// </summary>
-public sealed partial class SegmentChangeHandler(RapportDbContext db, PurchaseFacts purchaseFacts, SegmentEngine engine, ILogger<SegmentChangeHandler> logger) : ICustomerChangeHandler
+public sealed partial class SegmentChangeHandler(RapportDbContext db, PurchaseFacts purchaseFacts, SegmentEngine engine, SegmentIndex index, ILogger<SegmentChangeHandler> logger) : ICustomerChangeHandler
 {
     public int Order => 200;
 
     public async Task CustomerChangedAsync(long customerId, CancellationToken ct)
     {
+        index.Changed([customerId]);
         await purchaseFacts.RefreshAsync([customerId], ct);
         await engine.FollowAsync([customerId], ct);
     }
 
     public async Task CustomersChangedAsync(IReadOnlyList<long> customerIds, CancellationToken ct)
     {
+        index.Changed(customerIds);
         await purchaseFacts.RefreshAsync(customerIds, ct);
         await engine.FollowAsync(customerIds, ct);
     }
 
     public async Task AllChangedAsync(ChangedFacts facts, CancellationToken ct)
     {
+        index.Invalidate();
         if (await purchaseFacts.NeedsBuildAsync(ct))
         {
             await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;

@@ -45,7 +45,7 @@ public sealed record MemberRow(long Id, string? FirstName, string? LastName, str
 /// Evaluates segments: counts and samples for previews, full builds of members, and the incremental follow-up of
 /// customers whose data changed (one statement with one column per dynamic segment), with entered/left events.
 /// </summary>
-public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider clock, SegmentRuleCache cache, IConfiguration configuration, ILogger<SegmentEngine> logger)
+public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider clock, SegmentRuleCache cache, SegmentIndex index, IConfiguration configuration, ILogger<SegmentEngine> logger)
 {
     private bool Postgres => db.Database.IsNpgsql();
 
@@ -130,6 +130,12 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
     /// </summary>
     public async Task<(long Count, List<MemberRow> Sample)> PreviewAsync(RuleNode rules, SegmentDefinitions definitions, int sampleSize, CancellationToken ct)
     {
+        var (indexConnection, indexTransaction) = Connection();
+        if (await index.TryCountAsync(rules, definitions, indexConnection, indexTransaction, Postgres, clock.GetUtcNow(), sampleSize, ct) is { } hit)
+        {
+            return (hit.Count, await RowsAsync(hit.Sample, ct));
+        }
+
         if (Postgres)
         {
             var total = await CountAsync(rules, definitions, ct);
@@ -165,11 +171,22 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
             return (0, []);
         }
 
-        var ids = smallest.UnorderedItems.Select(i => i.Element).ToList();
+        return (count, await RowsAsync([.. smallest.UnorderedItems.Select(i => i.Element)], ct));
+    }
+
+    /// <summary>Some customers' list rows, by id.</summary>
+    private async Task<List<MemberRow>> RowsAsync(List<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var (connection, transaction) = Connection();
         var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
             $"SELECT c.id AS Id, c.first_name AS FirstName, c.last_name AS LastName, c.email AS Email, c.city AS City, c.country AS Country " +
-            $"FROM customers c WHERE c.id {SqlIds.In(false, "@ids")} ORDER BY c.id", new { ids = SqlIds.Value(false, ids) }, transaction, cancellationToken: ct));
-        return (count, rows.ToList());
+            $"FROM customers c WHERE c.id {SqlIds.In(Postgres, "@ids")} ORDER BY c.id", new { ids = SqlIds.Value(Postgres, ids) }, transaction, cancellationToken: ct));
+        return rows.ToList();
     }
 
     /// <summary>Replaces a segment's members with those its rules match now; records no events. Returns the count.</summary>

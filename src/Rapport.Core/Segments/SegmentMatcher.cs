@@ -42,6 +42,29 @@ public sealed record CustomFieldFacts(object? Text, object? Number, object? Date
 
 public sealed record AlignmentFact(object? Value);
 
+/// <summary>How a stored instant must compare with a cut-off.</summary>
+public enum InstantTest
+{
+    AtOrAfter,
+    Before,
+    AtOrBefore,
+    After,
+}
+
+public readonly record struct InstantCutoff(DateTimeOffset Cut, InstantTest Test);
+
+public static class InstantTests
+{
+    /// <summary>Whether the sign of (value − cut-off) satisfies the test.</summary>
+    public static bool Holds(this InstantTest test, int sign) => test switch
+    {
+        InstantTest.AtOrAfter => sign >= 0,
+        InstantTest.Before => sign < 0,
+        InstantTest.AtOrBefore => sign <= 0,
+        _ => sign > 0,
+    };
+}
+
 public sealed record PurchaseFact(string Kind, string Key, object LastAt, long Count, object Amount);
 
 /// <summary>Which of a customer's related rows the dynamic segments read, so that only those are loaded.</summary>
@@ -356,50 +379,67 @@ public sealed class SegmentMatcher(bool postgres, DateTimeOffset now, Func<long,
 
     private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private Truth InstantDay(object? x, ConditionNode c)
+    private Truth InstantDay(object? x, ConditionNode c) => Instants(x, InstantCutoffs(c, now));
+
+    private Truth DaysSince(object? x, ConditionNode c) => Instants(x, InstantCutoffs(c, now));
+
+    private Truth Instants(object? x, List<InstantCutoff>? cutoffs)
     {
-        if (x is null)
+        if (x is null || cutoffs is null)
         {
             return Truth.False;
         }
 
-        DateOnly D(int i) => (DateOnly)c.Values[i];
-        Truth AtLeast(DateTimeOffset cut) => Instant(x, cut, r => r >= 0);
-        Truth Before(DateTimeOffset cut) => Instant(x, cut, r => r < 0);
-        return c.Op switch
+        var result = Truth.True;
+        foreach (var (cut, test) in cutoffs)
         {
-            RuleOp.Exists => Truth.True,
-            RuleOp.Eq => And(AtLeast(StartOf(D(0))), Before(StartOf(D(0).AddDays(1)))),
-            RuleOp.Gt => AtLeast(StartOf(D(0).AddDays(1))),
-            RuleOp.Gte => AtLeast(StartOf(D(0))),
-            RuleOp.Lt => Before(StartOf(D(0))),
-            RuleOp.Lte => Before(StartOf(D(0).AddDays(1))),
-            RuleOp.Between => And(AtLeast(StartOf(D(0))), Before(StartOf(D(1).AddDays(1)))),
-            _ => Truth.Unknown,
-        };
+            result = And(result, Instant(x, cut, r => test.Holds(r)));
+        }
+
+        return result;
     }
 
-    /// <summary>Whole days since an instant, with the cut-offs of <see cref="SegmentSql"/>: days ≥ n ⇔ x ≤ now − n days; days ≤ n ⇔ x &gt; now − (n + 1) days.</summary>
-    private Truth DaysSince(object? x, ConditionNode c)
+    /// <summary>
+    /// What a condition on an instant asks of a non-null value: every cut-off must hold (none for <c>exists</c>); null
+    /// when nothing can match. Dates compare by UTC day; whole days since an instant use the cut-offs of
+    /// <see cref="SegmentSql"/>: days ≥ n ⇔ x ≤ now − n days; days ≤ n ⇔ x &gt; now − (n + 1) days.
+    /// </summary>
+    public static List<InstantCutoff>? InstantCutoffs(ConditionNode c, DateTimeOffset now)
     {
-        if (x is null)
+        if (c.Op == RuleOp.Exists)
         {
-            return Truth.False;
+            return [];
+        }
+
+        if (c.Field.Source == FieldSource.InstantDate)
+        {
+            DateOnly D(int i) => (DateOnly)c.Values[i];
+            InstantCutoff AtLeast(DateOnly day) => new(StartOf(day), InstantTest.AtOrAfter);
+            InstantCutoff Before(DateOnly day) => new(StartOf(day), InstantTest.Before);
+            return c.Op switch
+            {
+                RuleOp.Eq => [AtLeast(D(0)), Before(D(0).AddDays(1))],
+                RuleOp.Gt => [AtLeast(D(0).AddDays(1))],
+                RuleOp.Gte => [AtLeast(D(0))],
+                RuleOp.Lt => [Before(D(0))],
+                RuleOp.Lte => [Before(D(0).AddDays(1))],
+                RuleOp.Between => [AtLeast(D(0)), Before(D(1).AddDays(1))],
+                _ => throw new InvalidOperationException($"Unexpected op {c.Op}."),
+            };
         }
 
         decimal N(int i) => (decimal)c.Values[i];
-        Truth AtLeast(decimal n) => Instant(x, now.AddDays((double)-n), r => r <= 0);
-        Truth AtMost(decimal n) => Instant(x, now.AddDays((double)-(n + 1)), r => r > 0);
+        InstantCutoff DaysAtLeast(decimal n) => new(now.AddDays((double)-n), InstantTest.AtOrBefore);
+        InstantCutoff DaysAtMost(decimal n) => new(now.AddDays((double)-(n + 1)), InstantTest.After);
         return c.Op switch
         {
-            RuleOp.Exists => Truth.True,
-            RuleOp.Eq => And(AtLeast(N(0)), AtMost(N(0))),
-            RuleOp.Gt => AtLeast(N(0) + 1),
-            RuleOp.Gte => AtLeast(N(0)),
-            RuleOp.Lt => N(0) == 0 ? Truth.False : AtMost(N(0) - 1),
-            RuleOp.Lte => AtMost(N(0)),
-            RuleOp.Between => And(AtLeast(N(0)), AtMost(N(1))),
-            _ => Truth.Unknown,
+            RuleOp.Eq => [DaysAtLeast(N(0)), DaysAtMost(N(0))],
+            RuleOp.Gt => [DaysAtLeast(N(0) + 1)],
+            RuleOp.Gte => [DaysAtLeast(N(0))],
+            RuleOp.Lt => N(0) == 0 ? null : [DaysAtMost(N(0) - 1)],
+            RuleOp.Lte => [DaysAtMost(N(0))],
+            RuleOp.Between => [DaysAtLeast(N(0)), DaysAtMost(N(1))],
+            _ => throw new InvalidOperationException($"Unexpected op {c.Op}."),
         };
     }
 

@@ -8,6 +8,7 @@ public static class SegmentServices
     public static IServiceCollection AddSegments(this IServiceCollection services)
     {
         services.AddSingleton<SegmentRuleCache>();
+        services.AddSingleton<SegmentIndex>();
         services.AddScoped<SegmentEngine>();
         services.AddScoped<PurchaseFacts>();
         services.AddScoped<SegmentRuleValidator>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Rapport.Common;
 using Rapport.Data;
@@ -13,7 +14,8 @@ namespace Rapport.Tests.Segments;
 /// The in-memory matcher that follows one customer's change agrees with the SQL compiler on the same database: over
 /// the hand-made customers A–E and hundreds of random rule trees (seeded), every answer the matcher gives (true or
 /// false) is SQL's; it says "unknown" only for what it leaves to SQL, never for plain profile, metric, tag, custom
-/// field, segment or purchase-summary rules over ASCII text.
+/// field, segment or purchase-summary rules over ASCII text. The column-wise index that serves previews
+/// (<see cref="SegmentIndex"/>) agrees too, wherever it answers.
 /// </summary>
 public sealed class SegmentMatcherTests(SegmentDataFactory app) : IClassFixture<SegmentDataFactory>
 {
@@ -24,6 +26,7 @@ public sealed class SegmentMatcherTests(SegmentDataFactory app) : IClassFixture<
         var random = new Random(20261206);
         var trees = Enumerable.Range(0, 400).Select(_ => Tree(random, 0)).ToList();
         var checkedAnswers = 0;
+        var indexed = 0;
         var unknown = 0;
         await app.WithScopeAsync<bool>(async sp =>
         {
@@ -38,6 +41,8 @@ public sealed class SegmentMatcherTests(SegmentDataFactory app) : IClassFixture<
             var facts = await CustomerFactsLoader.LoadAsync(connection, null, postgres, everyone, (FactNeeds)31, CancellationToken.None);
             facts.Keys.Should().BeEquivalentTo(everyone);
             var matcher = new SegmentMatcher(postgres, app.Clock.GetUtcNow(), definitions.DynamicRules);
+            var snapshot = await SegmentSnapshot.LoadAsync(db, app.Clock.GetUtcNow(), CancellationToken.None);
+            snapshot.Count.Should().Be(everyone.Count);
             foreach (var json in trees)
             {
                 using var document = JsonDocument.Parse(json);
@@ -49,6 +54,20 @@ public sealed class SegmentMatcherTests(SegmentDataFactory app) : IClassFixture<
                 }
 
                 var bySql = (await engine.SampleAsync(rules, definitions, 1000, CancellationToken.None)).Select(m => m.Id).ToHashSet();
+                if (new SnapshotEvaluator(snapshot, app.Clock.GetUtcNow(), definitions.DynamicRules).Evaluate(rules) is { } found)
+                {
+                    var (yes, maybe) = found;
+                    indexed++;
+                    for (var p = 0; p < snapshot.Count; p++)
+                    {
+                        var bit = 1UL << (p & 63);
+                        if ((maybe[p >> 6] & bit) == 0)
+                        {
+                            ((yes[p >> 6] & bit) != 0).Should().Be(bySql.Contains(snapshot.Ids[p]), $"the index on {json} for customer {snapshot.Ids[p]}");
+                        }
+                    }
+                }
+
                 foreach (var (name, id) in app.Ids)
                 {
                     var truth = matcher.Evaluate(rules, facts[id]);
@@ -69,6 +88,7 @@ public sealed class SegmentMatcherTests(SegmentDataFactory app) : IClassFixture<
 
         checkedAnswers.Should().BeGreaterThan(1000);
         unknown.Should().BeLessThan(checkedAnswers / 2);
+        indexed.Should().BeGreaterThan(100);
     }
 
     /// <summary>Trees the matcher must decide: nothing it leaves to SQL, and no non-ASCII text field for Chloé.</summary>
@@ -221,5 +241,101 @@ public sealed class SegmentMatcherTests(SegmentDataFactory app) : IClassFixture<
 
         var sb = new StringBuilder("{\"interacted\":{").AppendJoin(",", parts).Append("}}");
         return sb.ToString();
+    }
+}
+
+/// <summary>
+/// Previews through the column-wise index: the same counts and samples as SQL, and current after a change made since
+/// the index was built (the changed customer is re-read), until an analytics run sends previews back to SQL.
+/// </summary>
+public sealed class SegmentIndexTests(SegmentDataFactory app) : IClassFixture<SegmentDataFactory>
+{
+    [Theory]
+    [InlineData("""{"field":"country","op":"in","value":["fr","de"]}""")]
+    [InlineData("""{"all":[{"field":"tag","op":"eq","value":"vip"},{"field":"revenue","op":"gte","value":80}]}""")]
+    [InlineData("""{"any":[{"purchased":{"category":"tea","withinDays":30}},{"field":"stage","op":"gte","value":"connection"}]}""")]
+    [InlineData("""{"not":{"field":"daysSinceLastPurchase","op":"lte","value":10}}""")]
+    [InlineData("""{"all":[{"field":"rfmSegment","op":"neq","value":"champions"},{"field":"pAlive","op":"lt","value":0.5}]}""")]
+    [InlineData("""{"purchased":{"sku":"ESP-1","minAmount":60}}""")]
+    public async Task Index_counts_match_sql_and_follow_changes(string rules)
+    {
+        await app.SeedAsync();
+        var admin = app.ClientAs(Rapport.Identity.Role.Admin);
+        var (sqlCount, sqlSample) = await app.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<RapportDbContext>();
+            var engine = sp.GetRequiredService<SegmentEngine>();
+            var node = Parse(rules, await SegmentFieldCatalogue.LoadAsync(db, CancellationToken.None));
+            var definitions = await engine.DefinitionsAsync(CancellationToken.None);
+            var all = await engine.SampleAsync(node, definitions, 1000, CancellationToken.None);
+            return (all.Count, all.Select(m => m.Id).Take(10).ToList());
+        });
+
+        var index = app.Services.GetRequiredService<SegmentIndex>();
+        await index.BuildAsync(CancellationToken.None);
+        var (count, sample) = await TryAsync(rules);
+        count.Should().Be(sqlCount, rules);
+        sample.Should().Equal(sqlSample, rules);
+
+        // Change a customer after the build: the index re-reads them.
+        var e = app.Ids["E"];
+        var current = await admin.GetAsync($"/api/v1/customers/{e}");
+        var patched = await SegmentKit.PatchAsync(admin, $"/api/v1/customers/{e}", """{"tags":["vip"],"country":"FR"}""", current.Headers.ETag!.Tag);
+        patched.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, await patched.Content.ReadAsStringAsync());
+        var after = await app.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<RapportDbContext>();
+            var engine = sp.GetRequiredService<SegmentEngine>();
+            var node = Parse(rules, await SegmentFieldCatalogue.LoadAsync(db, CancellationToken.None));
+            return (await engine.SampleAsync(node, await engine.DefinitionsAsync(CancellationToken.None), 1000, CancellationToken.None)).Count;
+        });
+        (await TryAsync(rules)).Count.Should().Be(after, rules);
+    }
+
+    private async Task<(long Count, List<long> Sample)> TryAsync(string rules) => await app.WithScopeAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<RapportDbContext>();
+        var engine = sp.GetRequiredService<SegmentEngine>();
+        var node = Parse(rules, await SegmentFieldCatalogue.LoadAsync(db, CancellationToken.None));
+        await db.Database.OpenConnectionAsync();
+        var hit = await sp.GetRequiredService<SegmentIndex>().TryCountAsync(node, await engine.DefinitionsAsync(CancellationToken.None), db.Database.GetDbConnection(), null,
+            db.Database.IsNpgsql(), app.Clock.GetUtcNow(), 10, CancellationToken.None);
+        hit.Should().NotBeNull($"the index answers {rules}");
+        return hit!.Value;
+    });
+
+    private static RuleNode Parse(string json, SegmentFieldCatalogue catalogue)
+    {
+        using var document = JsonDocument.Parse(json);
+        var errors = new FieldErrors();
+        var node = RuleParser.Parse(document.RootElement, catalogue, errors);
+        errors.Any.Should().BeFalse();
+        return node!;
+    }
+}
+
+/// <summary>The purchase summary kept row by row after each transaction equals a full rebuild.</summary>
+public sealed class PurchaseFactsTests(SegmentDataFactory app) : IClassFixture<SegmentDataFactory>
+{
+    [Fact]
+    public async Task Incremental_summary_equals_a_full_rebuild()
+    {
+        await app.SeedAsync();
+        await app.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<RapportDbContext>();
+            await db.Database.OpenConnectionAsync();
+            var connection = db.Database.GetDbConnection();
+            const string rows = "SELECT customer_id, kind, key, first_at, last_at, purchase_count, amount FROM customer_purchase_facts ORDER BY customer_id, kind, key";
+            string Text(IEnumerable<dynamic> list) => string.Join("\n", list.Select(r => string.Join("|", ((IDictionary<string, object>)r).Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))));
+            var incremental = Text(await Dapper.SqlMapper.QueryAsync(connection, rows));
+            incremental.Should().NotBeEmpty();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await sp.GetRequiredService<PurchaseFacts>().RebuildAllAsync(CancellationToken.None);
+            var rebuilt = Text(await Dapper.SqlMapper.QueryAsync(connection, rows, transaction: transaction.GetDbTransaction()));
+            await transaction.RollbackAsync();
+            incremental.Should().Be(rebuilt);
+            return true;
+        });
     }
 }
