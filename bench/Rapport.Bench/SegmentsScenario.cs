@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Rapport.Customers.Changes;
 using Rapport.Data;
 using Rapport.Segments;
+using Rapport.Stages;
 
 namespace Rapport.Bench;
 
@@ -62,7 +63,12 @@ internal static class SegmentsScenario
         var ct = CancellationToken.None;
         await using var db = await BenchDatabase.OpenAsync(provider, location, ct);
         db.Keep();
-        await using var services = BenchServices.Build(db.Database, (s, _) => s.AddSegments(), minimumLevel: LogLevel.Warning);
+        await using var services = BenchServices.Build(db.Database, (s, _) =>
+        {
+            s.AddCustomerChanges();
+            s.AddStages();
+            s.AddSegments();
+        }, minimumLevel: LogLevel.Warning);
         var report = new StringBuilder();
         var customerCount = await db.CountAsync("customers", ct);
         report.AppendLine(CultureInfo.InvariantCulture, $"segments ({provider}): {customerCount:N0} customers, {await db.CountAsync("transactions", ct):N0} transactions, {await db.CountAsync("transaction_lines", ct):N0} lines; load {BenchServices.LoadAverage():F1}");
@@ -82,6 +88,12 @@ internal static class SegmentsScenario
 
             await Cleanup(context, ct);
         }
+
+        // (0) The column-wise index that previews count from, built as the server builds it.
+        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var indexTime = await TimeAsync(() => services.GetRequiredService<SegmentIndex>().BuildAsync(ct));
+        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+        report.AppendLine(CultureInfo.InvariantCulture, $"preview index built in {indexTime / 1000:F1} s, {(memoryAfter - memoryBefore) / (1024.0 * 1024):F0} MiB managed memory");
 
         // (1) Preview count, next to the reference; wall clock and this process's CPU time (SQLite runs in-process).
         var previews = new List<double>();
@@ -115,7 +127,7 @@ internal static class SegmentsScenario
         }
 
         report.AppendLine(CultureInfo.InvariantCulture, $"preview (count + sample of 10) of 5 conditions: median {Median(previews):F0} ms, CPU {Median(previewCpu):F0} ms (runs {string.Join(", ", previews.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))}), {matched:N0} customers");
-        report.AppendLine(CultureInfo.InvariantCulture, $"count alone: median {Median(counts):F0} ms, CPU {Median(countCpu):F0} ms; reference COUNT(*) over customer_metrics: median {Median(references):F0} ms; load {BenchServices.LoadAverage():F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"count in SQL (no index): median {Median(counts):F0} ms, CPU {Median(countCpu):F0} ms; reference COUNT(*) over customer_metrics: median {Median(references):F0} ms; load {BenchServices.LoadAverage():F1}");
 
         // (2) A saved segment and the first page of its members.
         long segmentId;
@@ -157,18 +169,22 @@ internal static class SegmentsScenario
         report.AppendLine(CultureInfo.InvariantCulture, $"{segmentCount} dynamic segments created and built in {build.Elapsed.TotalSeconds:F1} s");
 
         var ids = (await QueryIdsAsync(db.Database, customerCount, customers, ct)).ToList();
+        var products = await ProductsAsync(db.Database, ct);
         var follow = new List<double>();
         var handler = new List<double>();
         var handlerCpu = new List<double>();
+        var random = new Random(7);
         foreach (var id in ids)
         {
             await using var scope = services.CreateAsyncScope();
             var context = scope.ServiceProvider.GetRequiredService<RapportDbContext>();
             var engine = scope.ServiceProvider.GetRequiredService<SegmentEngine>();
-            var changeHandler = scope.ServiceProvider.GetServices<ICustomerChangeHandler>().OfType<SegmentChangeHandler>().Single();
+            var changes = scope.ServiceProvider.GetRequiredService<CustomerChanges>();
             await using var transaction = await context.Database.BeginTransactionAsync(ct);
+            // A new transaction of one or two products, and the customer's metrics as the product updates them (not timed).
+            await NewTransactionAsync(context, id, products, random, ct);
             var cpu = Cpu();
-            handler.Add(await TimeAsync(() => changeHandler.CustomerChangedAsync(id, ct)));
+            handler.Add(await TimeAsync(() => changes.ChangedAsync(id, ct)));
             handlerCpu.Add(Cpu() - cpu);
             follow.Add(await TimeAsync(async () => await engine.FollowAsync([id], ct)));
             await transaction.RollbackAsync(ct);
@@ -178,7 +194,7 @@ internal static class SegmentsScenario
         var warm = handler.Skip(10).ToList();
         var warmFollow = follow.Skip(10).ToList();
         report.AppendLine(CultureInfo.InvariantCulture, $"one customer's re-evaluation with {segmentCount} dynamic segments ({warm.Count} customers): median {Median(warm):F2} ms, p95 {Percentile(warm, 0.95):F2} ms " +
-            $"(purchase summary + all segments; CPU total over them {handlerCpu.Skip(10).Sum():F0} ms for {warm.Count}); segments alone: median {Median(warmFollow):F2} ms, p95 {Percentile(warmFollow, 0.95):F2} ms; load {BenchServices.LoadAverage():F1}");
+            $"(after a new transaction: stage, purchase summary and all segments; CPU total over them {handlerCpu.Skip(10).Sum():F0} ms for {warm.Count}); segments alone: median {Median(warmFollow):F2} ms, p95 {Percentile(warmFollow, 0.95):F2} ms; load {BenchServices.LoadAverage():F1}");
 
         await using (var scope = services.CreateAsyncScope())
         {
@@ -220,6 +236,31 @@ internal static class SegmentsScenario
     {
         // Referencing segments are none here; members and events go with their segment (cascade).
         await context.Set<Segment>().Where(s => s.Name.StartsWith("bench ")).ExecuteDeleteAsync(ct);
+    }
+
+    private static async Task<List<(long Id, string Sku, decimal Price)>> ProductsAsync(RapportDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(long, string, double)>(new CommandDefinition("SELECT id, sku, price FROM products WHERE category IS NOT NULL AND price IS NOT NULL ORDER BY id", cancellationToken: ct)))
+            .Select(p => (p.Item1, p.Item2, (decimal)p.Item3)).ToList();
+    }
+
+    private static async Task NewTransactionAsync(RapportDbContext context, long customerId, List<(long Id, string Sku, decimal Price)> products, Random random, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var lines = Enumerable.Range(1, random.Next(1, 3)).Select(n =>
+        {
+            var product = products[random.Next(products.Count)];
+            return new Transactions.TransactionLine { CustomerId = customerId, LineNumber = n, ProductId = product.Id, Sku = product.Sku, Quantity = 1, UnitPrice = product.Price, Amount = product.Price };
+        }).ToList();
+        var total = lines.Sum(l => l.Amount);
+        context.Add(new Transactions.Transaction { CustomerId = customerId, OccurredAt = now, Currency = "USD", Total = total, Source = "bench", CreatedAt = now, Lines = lines });
+        await context.SaveChangesAsync(ct);
+        context.ChangeTracker.Clear();
+        await context.Set<Metrics.CustomerMetrics>().Where(m => m.CustomerId == customerId).ExecuteUpdateAsync(u => u
+            .SetProperty(m => m.PurchaseCount, m => m.PurchaseCount + 1)
+            .SetProperty(m => m.Revenue, m => m.Revenue + total)
+            .SetProperty(m => m.LastPurchaseAt, now), ct);
     }
 
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
