@@ -39,7 +39,6 @@
   var root = null;
   var timer = null;
   var sequence = 0;
-  var controller = null;
 
   // ---- The model: groups (all / any / none), conditions, "purchased" and "interacted" nodes. ----
 
@@ -611,11 +610,8 @@
   }
 
   function runPreview() {
+    // A newer preview wins: older answers are ignored when they arrive (not aborted, which browsers report as failures).
     var mine = ++sequence;
-    if (controller) {
-      controller.abort();
-    }
-    controller = typeof AbortController === "function" ? new AbortController() : null;
     preview.classList.add("is-loading");
     var body = new URLSearchParams();
     body.set("rules", textarea.value);
@@ -623,8 +619,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "RequestVerificationToken": token, "Content-Type": "application/x-www-form-urlencoded" },
-      body: body.toString(),
-      signal: controller ? controller.signal : undefined
+      body: body.toString()
     }).then(function (response) {
       return response.json().catch(function () {
         return { errors: { rules: ["The preview failed (" + response.status + ")."] } };
@@ -645,10 +640,7 @@
       countEl.replaceChildren(el("strong", { text: result.count.toLocaleString("en-US") }), result.count === 1 ? " customer matches" : " customers match");
       countEl.setAttribute("data-count", String(result.count));
       showSample(result.sample);
-    }).catch(function (error) {
-      if (error && error.name === "AbortError") {
-        return;
-      }
+    }).catch(function () {
       if (mine === sequence) {
         preview.classList.remove("is-loading");
         countEl.textContent = "The preview could not be reached; the rules can still be saved.";
