@@ -37,7 +37,11 @@ public abstract class SegmentFormPage(ListSegmentFields fields, RapportDbContext
         return Page();
     }
 
-    /// <summary>The count and first customers the rules match, or the errors by path (422), as JSON for segments.js.</summary>
+    /// <summary>
+    /// The count and first customers the rules match, or the errors by path, as JSON for segments.js. Rules that do not
+    /// validate are an answer of the preview (200 with <c>errors</c>), not a failed request: the editor asks while the
+    /// user is still typing, and a 4xx would be reported as an error in the browser's console on every keystroke.
+    /// </summary>
     public async Task<IActionResult> OnPostPreviewAsync(CancellationToken ct)
     {
         if (!CanWrite)
@@ -49,13 +53,13 @@ public abstract class SegmentFormPage(ListSegmentFields fields, RapportDbContext
         var rules = SegmentForm.ParseRules(Request.Form["rules"].ToString(), errors);
         if (errors.Any)
         {
-            return new JsonResult(new { errors = errors.ToDictionary() }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
+            return new JsonResult(new { errors = errors.ToDictionary() });
         }
 
         var result = await preview.HandleAsync(rules, ct);
         if (!result.IsOk)
         {
-            return new JsonResult(new { errors = result.Errors }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
+            return new JsonResult(new { errors = result.Errors });
         }
 
         return new JsonResult(new
