@@ -38,6 +38,7 @@ public sealed class SegmentBuilderTests(RapportServer server)
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync($"People of {city}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add condition", Exact = true }).ClickAsync();
         var condition = page.Locator(".rule-condition").First;
+        await Expect(page.Locator("#preview-incomplete")).ToHaveTextAsync("1 item without a value is not counted yet.");
         await condition.Locator("select[data-role=field]").SelectOptionAsync("city");
         await Expect(condition.Locator("select[data-role=op]")).ToHaveValueAsync("eq");
         await condition.GetByLabel("Value", new() { Exact = true }).FillAsync(city);
@@ -46,6 +47,19 @@ public sealed class SegmentBuilderTests(RapportServer server)
         await Expect(page.Locator("#preview-count")).ToContainTextAsync("3 customers match");
         await Expect(page.Locator("#preview-sample li a")).ToHaveCountAsync(3);
         await Expect(page.Locator("#preview-sample li a").First).ToHaveTextAsync("Seg Member0");
+        await Expect(page.Locator("#preview-incomplete")).ToBeHiddenAsync();
+
+        // "Purchased" anything: nobody here has bought, so no one matches. A new group holding only a condition
+        // without a value is left out of the count (and said so) rather than answered "Required".
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add “purchased”", Exact = true }).Last.ClickAsync();
+        await Expect(page.Locator("#preview-count")).ToHaveAttributeAsync("data-count", "0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add group", Exact = true }).Last.ClickAsync();
+        await Expect(page.Locator("#preview-incomplete")).ToBeVisibleAsync();
+        await Expect(page.Locator("#preview-incomplete")).ToHaveTextAsync("1 item without a value is not counted yet.");
+        await page.Locator(".rule-purchased button[data-action=remove]").ClickAsync();
+        await Expect(page.Locator("#preview-count")).ToHaveAttributeAsync("data-count", "3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove group", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#preview-incomplete")).ToBeHiddenAsync();
 
         // A wrong value is named beside its condition, from the server's error path.
         await condition.Locator("select[data-role=field]").SelectOptionAsync("revenue");

@@ -139,6 +139,11 @@ public sealed class SegmentPagesTests(RapportAppFactory app) : IClassFixture<Rap
         var version = form.QuerySelector("input[name='Form.Version']")!.GetAttribute("value")!;
         form.QuerySelector("#segment-name")!.GetAttribute("value").Should().Be($"Edit me {city}");
         form.QuerySelector("#segment-rules")!.TextContent.Should().Contain(city);
+        form.QuerySelector("#segment-form")!.GetAttribute("data-preview-url").Should().Be($"/segments/{id}/edit?handler=Preview");
+        var preview = await session.HtmxPostAsync($"/segments/{id}/edit?handler=Preview", new() { ["rules"] = CityRule(city) });
+        (await preview.ReadJsonAsync()).GetProperty("count").GetInt64().Should().Be(2);
+        JsonDocument.Parse(form.QuerySelector("#segment-editor-data")!.TextContent).RootElement.GetProperty("segments").EnumerateArray()
+            .Select(s => s.GetProperty("id").GetInt64()).Should().NotContain(id, "a segment cannot refer to itself");
 
         var rules = $$"""{"any":[{"field":"city","op":"eq","value":"{{city}}"},{"field":"city","op":"eq","value":"{{otherCity}}"}]}""";
         var saved = await session.PostFormAsync($"/segments/{id}/edit", new(Form($"Two towns {city}", rules)) { ["Form.Version"] = version });

@@ -27,6 +27,7 @@
   var sampleEl = document.getElementById("preview-sample");
   var sampleCaption = document.getElementById("preview-sample-caption");
   var details = document.getElementById("rules-json");
+  var incompleteEl = document.getElementById("preview-incomplete");
 
   var OP_LABELS = {
     eq: "is", neq: "is not", "in": "is one of", gt: "more than", gte: "at least", lt: "less than", lte: "at most",
@@ -83,14 +84,38 @@
     return out;
   }
 
-  // The JSON of a node; records each node's path (rules.all[2]) to place the server's errors.
-  function toJson(node, path, paths) {
+  // A condition just added whose value was never typed: the preview leaves it out (and says so) rather than answer
+  // "Required" before the user had a chance; saving still refuses it.
+  function incomplete(node) {
+    if (node.kind === "group") {
+      // A group left with nothing but such conditions is left out too (an empty "any of" would match no one).
+      return node.children.length > 0 && node.children.every(incomplete);
+    }
+    if (node.kind !== "condition" || !node.pristine || node.op === "exists") {
+      return false;
+    }
+    var v = node.value;
+    return v === null || v === undefined || (Array.isArray(v) && v.every(function (x) {
+      return x === null || x === undefined;
+    }));
+  }
+
+  // The JSON of a node; records each node's path (rules.all[2]) to place the server's errors. For the preview,
+  // skipped collects the incomplete conditions left out.
+  function toJson(node, path, paths, skipped) {
     paths[node.uid] = path;
     if (node.kind === "group") {
       var key = node.mode === "none" ? "any" : node.mode;
       var prefix = node.mode === "none" ? path + ".not.any" : path + "." + key;
-      var list = node.children.map(function (c, i) {
-        return toJson(c, prefix + "[" + i + "]", paths);
+      var kept = skipped ? node.children.filter(function (c) {
+        if (incomplete(c)) {
+          skipped.push(c.uid);
+          return false;
+        }
+        return true;
+      }) : node.children;
+      var list = kept.map(function (c, i) {
+        return toJson(c, prefix + "[" + i + "]", paths, skipped);
       });
       var g = {};
       g[key] = list;
@@ -139,7 +164,7 @@
 
   function newCondition() {
     var field = fieldByKey.country || fields[0];
-    return { kind: "condition", uid: nextUid++, field: field.key, op: defaultOp(field), value: null };
+    return { kind: "condition", uid: nextUid++, field: field.key, op: defaultOp(field), value: null, pristine: true };
   }
 
   // ---- Rendering (DOM built by hand: no HTML strings, so nothing typed is ever markup). ----
@@ -432,6 +457,9 @@
     var node = hit.node;
     var field = fieldByKey[node.field] || { type: "string" };
     var structural = false;
+    if (role !== "mode" && role !== "field" && role !== "op") {
+      node.pristine = false;
+    }
     switch (role) {
       case "mode":
         node.mode = t.value;
@@ -530,11 +558,8 @@
 
   // ---- The JSON, the preview and the errors. ----
 
-  var paths = {};
-
   function write() {
-    paths = {};
-    var json = toJson(root, "rules", paths);
+    var json = toJson(root, "rules", {}, null);
     textarea.value = JSON.stringify(json, null, 2);
     return textarea.value;
   }
@@ -549,7 +574,7 @@
     timer = setTimeout(runPreview, 300);
   }
 
-  function showErrors(errors) {
+  function showErrors(errors, paths) {
     host.querySelectorAll(".rule-error").forEach(function (p) {
       p.hidden = true;
       p.textContent = "";
@@ -612,9 +637,12 @@
   function runPreview() {
     // A newer preview wins: older answers are ignored when they arrive (not aborted, which browsers report as failures).
     var mine = ++sequence;
+    var paths = {};
+    var skipped = [];
+    var rules = JSON.stringify(toJson(root, "rules", paths, skipped));
     preview.classList.add("is-loading");
     var body = new URLSearchParams();
-    body.set("rules", textarea.value);
+    body.set("rules", rules);
     fetch(previewUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -629,14 +657,17 @@
         return;
       }
       preview.classList.remove("is-loading");
+      incompleteEl.hidden = skipped.length === 0;
+      incompleteEl.textContent = skipped.length === 1 ? "1 item without a value is not counted yet."
+        : skipped.length + " items without a value are not counted yet.";
       if (result.errors) {
         countEl.textContent = "Fix the rules to see who matches.";
         countEl.removeAttribute("data-count");
         showSample([]);
-        showErrors(result.errors);
+        showErrors(result.errors, paths);
         return;
       }
-      showErrors({});
+      showErrors({}, paths);
       countEl.replaceChildren(el("strong", { text: result.count.toLocaleString("en-US") }), result.count === 1 ? " customer matches" : " customers match");
       countEl.setAttribute("data-count", String(result.count));
       showSample(result.sample);
@@ -710,6 +741,8 @@
       schedule();
     }
   });
-  showErrors(data.errors || {});
+  var loadedPaths = {};
+  toJson(root, "rules", loadedPaths, null);
+  showErrors(data.errors || {}, loadedPaths);
   runPreview();
 })();
