@@ -697,52 +697,62 @@
     return true;
   }
 
-  if (!load()) {
-    // Not JSON (a refused save shows the text as typed): leave the textarea as the editor until it parses.
-    root = group("all", []);
-    textarea.addEventListener("change", function () {
-      if (load()) {
-        schedule();
-      }
-    });
-    return;
-  }
-
-  if (data.categories && data.categories.length) {
-    var list = el("datalist", { id: "segment-categories" });
-    data.categories.forEach(function (c) {
-      list.appendChild(el("option", { value: c }));
-    });
-    form.appendChild(list);
-  }
-
-  host.hidden = false;
-  preview.hidden = false;
-  if (details && !(data.errors && Object.keys(data.errors).length)) {
-    details.open = false;
-  }
   // Selects and checkboxes are read on change (a select may redraw the editor), what is typed on input.
   function byChange(t) {
     return t.tagName === "SELECT" || t.type === "checkbox";
   }
-  host.addEventListener("input", function (e) {
-    if (!byChange(e.target)) {
-      onInput(e);
+
+  var started = false;
+
+  function start() {
+    started = true;
+    if (data.categories && data.categories.length) {
+      var list = el("datalist", { id: "segment-categories" });
+      data.categories.forEach(function (c) {
+        list.appendChild(el("option", { value: c }));
+      });
+      form.appendChild(list);
     }
-  });
-  host.addEventListener("change", function (e) {
-    if (byChange(e.target)) {
-      onInput(e);
+    host.hidden = false;
+    preview.hidden = false;
+    if (details && !(data.errors && Object.keys(data.errors).length)) {
+      details.open = false;
     }
-  });
-  host.addEventListener("click", onClick);
+    host.addEventListener("input", function (e) {
+      if (!byChange(e.target)) {
+        onInput(e);
+      }
+    });
+    host.addEventListener("change", function (e) {
+      if (byChange(e.target)) {
+        onInput(e);
+      }
+    });
+    host.addEventListener("click", onClick);
+    var loadedPaths = {};
+    toJson(root, "rules", loadedPaths, null);
+    showErrors(data.errors || {}, loadedPaths);
+    runPreview();
+  }
+
+  // Editing the JSON by hand reloads the editor when the text parses. Text that is not JSON (a refused save shows
+  // it as typed) leaves the text box as the only editor until it parses.
   textarea.addEventListener("change", function () {
     if (load()) {
-      schedule();
+      if (started) {
+        schedule();
+      } else {
+        start();
+      }
+    } else if (started) {
+      sequence++;
+      countEl.textContent = "The rules as JSON are not valid JSON; fix them to see who matches.";
+      countEl.removeAttribute("data-count");
+      showSample([]);
     }
   });
-  var loadedPaths = {};
-  toJson(root, "rules", loadedPaths, null);
-  showErrors(data.errors || {}, loadedPaths);
-  runPreview();
+
+  if (load()) {
+    start();
+  }
 })();
