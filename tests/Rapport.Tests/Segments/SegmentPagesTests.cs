@@ -42,6 +42,27 @@ public sealed class SegmentPagesTests(RapportAppFactory app) : IClassFixture<Rap
     }
 
     [Fact]
+    public void Rules_read_as_a_sentence_with_labels_from_the_catalogue()
+    {
+        var fields = Rapport.Segments.SegmentFieldCatalogue.Fixed
+            .Select(f => new Rapport.Segments.SegmentFieldInfo(f.Key, f.Label, f.Type.ToString().ToLowerInvariant(), f.Group, [], f.Options)).ToList();
+        var text = new Rapport.Pages.Segments.RuleText(fields, new Dictionary<long, string> { [7] = "VIPs" });
+        using var rules = JsonDocument.Parse("""
+            {"all":[{"field":"country","op":"in","value":["US","CA"]},{"field":"revenue","op":"gte","value":100},
+              {"purchased":{"category":"Tea","withinDays":365}},
+              {"any":[{"field":"stage","op":"gte","value":"connection"},{"field":"tag","op":"eq","value":"vip"},{"field":"segment","op":"eq","value":7}]},
+              {"not":{"any":[{"field":"email","op":"exists"},{"interacted":{"channel":"email","minCount":2}}]}},
+              {"field":"revenue","op":"between","value":[1,2]}]}
+            """);
+        text.Of(rules.RootElement).Should().Be(
+            "all of: Country (ISO code) is one of “US”, “CA”; Revenue ≥ 100; purchased Tea within 365 days; " +
+            "any of (Relationship stage ≥ Connection; tagged “vip”; member of “VIPs”); " +
+            "none of (E-mail has a value; interacted (by email) at least 2 times); Revenue between 1 and 2");
+        using var empty = JsonDocument.Parse("""{"all":[]}""");
+        text.Of(empty.RootElement).Should().Be("everyone");
+    }
+
+    [Fact]
     public async Task A_marketer_previews_saves_and_finds_the_segment_listed_with_its_members_and_csv()
     {
         var (city, ids) = await PeopleAsync(3);
