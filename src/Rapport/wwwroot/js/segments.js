@@ -206,8 +206,13 @@
     return s;
   }
 
-  function button(text, action, uid, extra) {
-    return el("button", { type: "button", "class": "button button-small button-quiet" + (extra ? " " + extra : ""), "data-action": action, "data-uid": uid, text: text });
+  // what: visually hidden words that make the button's name say what it acts on ("Remove condition").
+  function button(text, action, uid, extra, what) {
+    var b = el("button", { type: "button", "class": "button button-small button-quiet" + (extra ? " " + extra : ""), "data-action": action, "data-uid": uid, text: text });
+    if (what) {
+      b.appendChild(el("span", { "class": "visually-hidden", text: " " + what }));
+    }
+    return b;
   }
 
   function fieldSelect(node) {
@@ -315,7 +320,7 @@
     var row = el("div", { "class": "rule-row" }, [
       labelled(id + "-field", "Field", fieldSelect(node), true),
       labelled(id + "-op", "Operator", select(ops, node.op, { "data-uid": node.uid, "data-role": "op" }), true)
-    ].concat(valueControls(node, field)).concat([button("Remove", "remove", node.uid, "rule-remove")]));
+    ].concat(valueControls(node, field)).concat([button("Remove", "remove", node.uid, "rule-remove", "condition")]));
     return el("li", { "class": "rule-node rule-condition", "data-uid": node.uid }, [row, errorSlot(node)]);
   }
 
@@ -336,7 +341,7 @@
         numberInput(node, "withinDays", "Within days", "1"),
         numberInput(node, "minCount", "At least times", "1"),
         numberInput(node, "minAmount", "For at least", "0"),
-        button("Remove", "remove", node.uid, "rule-remove")
+        button("Remove", "remove", node.uid, "rule-remove", "“purchased”")
       ])
     ]);
     return el("li", { "class": "rule-node", "data-uid": node.uid }, [set, errorSlot(node)]);
@@ -358,7 +363,7 @@
         choice("direction", "Direction", data.directions),
         numberInput(node, "withinDays", "Within days", "1"),
         numberInput(node, "minCount", "At least times", "1"),
-        button("Remove", "remove", node.uid, "rule-remove")
+        button("Remove", "remove", node.uid, "rule-remove", "“interacted”")
       ])
     ]);
     return el("li", { "class": "rule-node", "data-uid": node.uid }, [set, errorSlot(node)]);
@@ -366,7 +371,7 @@
 
   function renderRaw(node) {
     return el("li", { "class": "rule-node rule-raw", "data-uid": node.uid }, [
-      el("div", { "class": "rule-row" }, [el("code", { text: JSON.stringify(node.json) }), button("Remove", "remove", node.uid, "rule-remove")]),
+      el("div", { "class": "rule-row" }, [el("code", { text: JSON.stringify(node.json) }), button("Remove", "remove", node.uid, "rule-remove", "rule")]),
       errorSlot(node)
     ]);
   }
