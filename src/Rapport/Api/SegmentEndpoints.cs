@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -166,28 +164,7 @@ public static class SegmentEndpoints
                     return ApiProblems.NotFound($"Segment {id} does not exist.");
                 }
 
-                response.ContentType = "text/csv; charset=utf-8";
-                response.Headers.ContentDisposition = $"attachment; filename=\"segment-{id}-members.csv\"";
-                await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false));
-                await writer.WriteLineAsync("id,first_name,last_name,email,city,country");
-                long after = 0;
-                while (true)
-                {
-                    var rows = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(ListSegmentMembers.Rows(db, id, after, 5_000), ct);
-                    foreach (var r in rows)
-                    {
-                        await writer.WriteLineAsync(string.Join(',', r.Id.ToString(CultureInfo.InvariantCulture), Csv(r.FirstName), Csv(r.LastName), Csv(r.Email), Csv(r.City), Csv(r.Country)));
-                    }
-
-                    if (rows.Count < 5_000)
-                    {
-                        break;
-                    }
-
-                    after = rows[^1].Id;
-                }
-
-                await writer.FlushAsync(ct);
+                await SegmentMembersCsv.WriteAsync(db, id, response, ct);
                 return TypedResults.Empty;
             })
             .WithSummary("The members as CSV (streamed, by customer id)");
@@ -200,22 +177,6 @@ public static class SegmentEndpoints
             .WithSummary("Customers who entered or left the segment after a change to their data, newest first; keyset paging");
 
         return api;
-    }
-
-    /// <summary>A CSV cell: quoted when needed, and a leading = + - @ neutralised so that a spreadsheet does not run it.</summary>
-    private static string Csv(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     /// <summary>Rule and segment errors are 400 validation problems, as everywhere in the API, with an error per path.</summary>

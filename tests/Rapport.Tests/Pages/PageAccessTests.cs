@@ -86,7 +86,7 @@ public sealed class PageAccessTests(RapportAppFactory app) : IClassFixture<Rappo
     {
         var session = await PageSession.SignInAsync(app, Role.Marketing);
         (await session.GetAsync("/")).QuerySelectorAll("nav a").Select(a => a.Text()).Should().Equal(
-            "Dashboard", "Customers", "Tasks", "Analytics", "Stages", "Values", "Plan", "Surveys", "Research", "Companies", "Products", "Imports", "Exports", "Duplicates", "Data quality");
+            "Dashboard", "Customers", "Tasks", "Analytics", "Stages", "Segments", "Values", "Plan", "Surveys", "Research", "Companies", "Products", "Imports", "Exports", "Duplicates", "Data quality");
 
         var response = await session.Client.GetAsync("/admin/users");
 

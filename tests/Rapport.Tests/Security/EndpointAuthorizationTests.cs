@@ -225,6 +225,7 @@ public sealed class EndpointAuthorizationTests(RapportAppFactory app) : IClassFi
             ["/Customers/"] = await CreateAsync(admin, "/api/v1/customers", new { firstName = "Ana", lastName = "Lyst", email = "ana.lyst@example.com" }),
             ["/Companies/"] = await CreateAsync(admin, "/api/v1/companies", new { name = "Readonly Ltd" }),
             ["/Products/"] = await CreateAsync(admin, "/api/v1/products", new { sku = "RO-1", name = "Read-only mug", price = 9.5m }),
+            ["/Segments/"] = await CreateAsync(admin, "/api/v1/segments", new { name = "Read-only audience", kind = "static", rules = new { all = Array.Empty<object>() } }),
         };
         var analyst = await app.SignedInAs(Role.Analyst);
         var token = await RapportAppFactory.AntiforgeryTokenAsync(analyst, "/");
@@ -268,6 +269,7 @@ public sealed class EndpointAuthorizationTests(RapportAppFactory app) : IClassFi
         state.AddRange(await db.Customers.OrderBy(c => c.Id).Select(c => $"customer {c.Id} v{c.Version}").ToListAsync());
         state.AddRange(await db.Companies.OrderBy(c => c.Id).Select(c => $"company {c.Id} v{c.Version}").ToListAsync());
         state.AddRange(await db.Products.OrderBy(p => p.Id).Select(p => $"product {p.Id} v{p.Version}").ToListAsync());
+        state.AddRange(await db.Set<Rapport.Segments.Segment>().OrderBy(s => s.Id).Select(s => $"segment {s.Id} v{s.Version} {s.MemberCount}").ToListAsync());
         state.AddRange(await db.Users.OrderBy(u => u.Id).Select(u => $"user {u.Id} {u.Role} {u.Disabled} {u.SecurityStamp}").ToListAsync());
         return state;
     });

@@ -40,7 +40,7 @@ public sealed class IndexModel(GetPlan getPlan, RapportDbContext db, IConfigurat
     public async Task OnGetAsync(CancellationToken ct)
     {
         Plan = await getPlan.HandleAsync(ct);
-        AllSegments = (await db.Set<Segments.Segment>().AsNoTracking().OrderBy(s => s.Name).ThenBy(s => s.Id)
+        AllSegments = (await db.Set<Rapport.Segments.Segment>().AsNoTracking().OrderBy(s => s.Name).ThenBy(s => s.Id)
             .Select(s => new { s.Id, s.Name, s.Kind, s.MemberCount }).Take(500).ToListAsync(ct))
             .Select(s => (s.Id, s.Name, s.Kind.ToString(), s.MemberCount)).ToList();
         AllValues = (await db.TaxonomyValues.AsNoTracking().Where(v => v.Status == ValueStatus.Active).OrderBy(v => v.Name)
