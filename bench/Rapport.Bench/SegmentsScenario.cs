@@ -39,6 +39,7 @@ internal static class SegmentsScenario
     public static async Task<int> RunAsync(string[] args)
     {
         int runs = 7, customers = 200, segmentCount = 100;
+        bool keep = false, skipPreviews = false;
         var provider = "sqlite";
         string? location = null;
         for (var i = 0; i < args.Length; i++)
@@ -51,6 +52,8 @@ internal static class SegmentsScenario
                 case "--segments": segmentCount = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--provider": provider = Value(); break;
                 case "--database": location = Value(); break;
+                case "--keep": keep = true; break;
+                case "--skip-previews": skipPreviews = true; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }
@@ -86,9 +89,97 @@ internal static class SegmentsScenario
                 report.AppendLine(CultureInfo.InvariantCulture, $"purchase summary built: {rows:N0} rows in {built.Elapsed.TotalSeconds:F1} s");
             }
 
-            await Cleanup(context, ct);
+            if (!keep)
+            {
+                await Cleanup(context, ct);
+            }
         }
 
+        var existing = await ScalarAsync(db.Database, "SELECT COUNT(*) FROM segments WHERE name LIKE 'bench %'", ct);
+        if (existing > 0 && existing < segmentCount)
+        {
+            throw new InvalidOperationException($"{existing} bench segments are left from an earlier run: run once without --keep to remove them.");
+        }
+
+        if (!skipPreviews && existing == 0)
+        {
+            await PreviewsAsync(services, db, report, runs, ct);
+        }
+
+        // (3) S dynamic segments, then one customer's re-evaluation.
+        var build = Stopwatch.StartNew();
+        var have = await ScalarAsync(db.Database, "SELECT COUNT(*) FROM segments WHERE name LIKE 'bench %'", ct);
+        if (have == 0)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var created = await scope.ServiceProvider.GetRequiredService<CreateSegment>().HandleAsync(
+                new SegmentRequest("bench five conditions", null, "dynamic", Parse(FiveConditions)), null, ct);
+            _ = created.Value ?? throw new InvalidOperationException("The five-condition segment was refused.");
+        }
+
+        for (var s = 1; s < segmentCount && have <= 1; s++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var created = await scope.ServiceProvider.GetRequiredService<CreateSegment>().HandleAsync(
+                new SegmentRequest($"bench {s}", null, "dynamic", Parse(Variant(s))), null, ct);
+            if (!created.IsOk)
+            {
+                throw new InvalidOperationException($"Variant {s}: {string.Join("; ", created.Errors.SelectMany(e => e.Value))}");
+            }
+        }
+
+        report.AppendLine(CultureInfo.InvariantCulture, $"{segmentCount} dynamic segments created and built in {build.Elapsed.TotalSeconds:F1} s");
+
+        var ids = (await QueryIdsAsync(db.Database, customerCount, customers, ct)).ToList();
+        var products = await ProductsAsync(db.Database, ct);
+        var follow = new List<double>();
+        var handler = new List<double>();
+        var handlerCpu = new List<double>();
+        var perHandler = new Dictionary<string, List<double>>();
+        var random = new Random(7);
+        foreach (var id in ids)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var context = scope.ServiceProvider.GetRequiredService<RapportDbContext>();
+            var engine = scope.ServiceProvider.GetRequiredService<SegmentEngine>();
+            var changes = scope.ServiceProvider.GetRequiredService<CustomerChanges>();
+            await using var transaction = await context.Database.BeginTransactionAsync(ct);
+            // A new transaction of one or two products, and the customer's metrics as the product updates them (not timed).
+            await NewTransactionAsync(context, id, products, random, ct);
+            var cpu = Cpu();
+            handler.Add(await TimeAsync(() => changes.ChangedAsync(id, ct)));
+            handlerCpu.Add(Cpu() - cpu);
+            // The same again, one handler at a time (now with nothing left to change: the cost of looking).
+            foreach (var h in scope.ServiceProvider.GetServices<ICustomerChangeHandler>().OrderBy(h => h.Order))
+            {
+                var name = h.GetType().Name;
+                (perHandler.TryGetValue(name, out var list) ? list : perHandler[name] = []).Add(await TimeAsync(() => h.CustomerChangedAsync(id, ct)));
+            }
+
+            follow.Add(await TimeAsync(async () => await engine.FollowAsync([id], ct)));
+            await transaction.RollbackAsync(ct);
+        }
+
+        // The first calls warm the caches (parsed rules, statements): leave the first ten out.
+        var warm = handler.Skip(10).ToList();
+        var warmFollow = follow.Skip(10).ToList();
+        report.AppendLine(CultureInfo.InvariantCulture, $"one customer's re-evaluation with {segmentCount} dynamic segments ({warm.Count} customers): median {Median(warm):F2} ms, p95 {Percentile(warm, 0.95):F2} ms " +
+            $"(after a new transaction: stage, purchase summary and all segments; CPU total over them {handlerCpu.Skip(10).Sum():F0} ms for {warm.Count}); segments alone: median {Median(warmFollow):F2} ms, p95 {Percentile(warmFollow, 0.95):F2} ms; load {BenchServices.LoadAverage():F1}");
+
+        report.AppendLine("again, nothing left to change, per handler (median ms): " +
+            string.Join(", ", perHandler.Select(h => $"{h.Key} {Median(h.Value.Skip(10).ToList()).ToString("F2", CultureInfo.InvariantCulture)}")));
+        if (!keep)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await Cleanup(scope.ServiceProvider.GetRequiredService<RapportDbContext>(), ct);
+        }
+
+        Console.WriteLine(report.ToString());
+        return 0;
+    }
+
+    private static async Task PreviewsAsync(ServiceProvider services, BenchDatabase db, StringBuilder report, int runs, CancellationToken ct)
+    {
         // (0) The column-wise index that previews count from, built as the server builds it.
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
         var indexTime = await TimeAsync(() => services.GetRequiredService<SegmentIndex>().BuildAsync(ct));
@@ -153,56 +244,6 @@ internal static class SegmentsScenario
 
         report.AppendLine(CultureInfo.InvariantCulture, $"first page of members (50): median {Median(pages):F1} ms");
 
-        // (3) S dynamic segments, then one customer's re-evaluation.
-        var build = Stopwatch.StartNew();
-        for (var s = 1; s < segmentCount; s++)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var created = await scope.ServiceProvider.GetRequiredService<CreateSegment>().HandleAsync(
-                new SegmentRequest($"bench {s}", null, "dynamic", Parse(Variant(s))), null, ct);
-            if (!created.IsOk)
-            {
-                throw new InvalidOperationException($"Variant {s}: {string.Join("; ", created.Errors.SelectMany(e => e.Value))}");
-            }
-        }
-
-        report.AppendLine(CultureInfo.InvariantCulture, $"{segmentCount} dynamic segments created and built in {build.Elapsed.TotalSeconds:F1} s");
-
-        var ids = (await QueryIdsAsync(db.Database, customerCount, customers, ct)).ToList();
-        var products = await ProductsAsync(db.Database, ct);
-        var follow = new List<double>();
-        var handler = new List<double>();
-        var handlerCpu = new List<double>();
-        var random = new Random(7);
-        foreach (var id in ids)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var context = scope.ServiceProvider.GetRequiredService<RapportDbContext>();
-            var engine = scope.ServiceProvider.GetRequiredService<SegmentEngine>();
-            var changes = scope.ServiceProvider.GetRequiredService<CustomerChanges>();
-            await using var transaction = await context.Database.BeginTransactionAsync(ct);
-            // A new transaction of one or two products, and the customer's metrics as the product updates them (not timed).
-            await NewTransactionAsync(context, id, products, random, ct);
-            var cpu = Cpu();
-            handler.Add(await TimeAsync(() => changes.ChangedAsync(id, ct)));
-            handlerCpu.Add(Cpu() - cpu);
-            follow.Add(await TimeAsync(async () => await engine.FollowAsync([id], ct)));
-            await transaction.RollbackAsync(ct);
-        }
-
-        // The first calls warm the caches (parsed rules, statements): leave the first ten out.
-        var warm = handler.Skip(10).ToList();
-        var warmFollow = follow.Skip(10).ToList();
-        report.AppendLine(CultureInfo.InvariantCulture, $"one customer's re-evaluation with {segmentCount} dynamic segments ({warm.Count} customers): median {Median(warm):F2} ms, p95 {Percentile(warm, 0.95):F2} ms " +
-            $"(after a new transaction: stage, purchase summary and all segments; CPU total over them {handlerCpu.Skip(10).Sum():F0} ms for {warm.Count}); segments alone: median {Median(warmFollow):F2} ms, p95 {Percentile(warmFollow, 0.95):F2} ms; load {BenchServices.LoadAverage():F1}");
-
-        await using (var scope = services.CreateAsyncScope())
-        {
-            await Cleanup(scope.ServiceProvider.GetRequiredService<RapportDbContext>(), ct);
-        }
-
-        Console.WriteLine(report.ToString());
-        return 0;
     }
 
     /// <summary>99 varied rule trees: profile, tags, metrics, stages, analytics and purchases, one to five conditions.</summary>

@@ -22,7 +22,25 @@ public sealed class RapportDatabase
     public RapportDatabase(DatabaseProvider provider, string connectionString)
     {
         Provider = provider;
-        ConnectionString = provider == DatabaseProvider.Sqlite ? NormalizeSqlite(connectionString) : connectionString;
+        ConnectionString = provider == DatabaseProvider.Sqlite ? NormalizeSqlite(connectionString) : NormalizePostgres(connectionString);
+    }
+
+    /// <summary>
+    /// Statements the product runs again and again (a customer's stage, their purchase summary, their facts for the
+    /// segments) are prepared on the server after their second use, unless the connection string says otherwise:
+    /// planning is most of their cost (docs/benchmarks.md, "Segments").
+    /// </summary>
+    private static string NormalizePostgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var text = connectionString.Replace(" ", "", StringComparison.Ordinal);
+        if (!text.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     public DatabaseProvider Provider { get; }

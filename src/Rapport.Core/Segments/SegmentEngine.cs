@@ -299,29 +299,40 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
             return 0;
         }
 
-        var now = DbValues.Instant(db, clock.GetUtcNow());
-        if (left.Count > 0)
+        // Every write in one command (one round trip): members out and in, their events, the member counts.
+        var parameters = new DynamicParameters(new { now = DbValues.Instant(db, clock.GetUtcNow()), leftKind = nameof(SegmentEventKind.Left), enteredKind = nameof(SegmentEventKind.Entered) });
+        var deltas = entered.GroupBy(e => e.Segment).Select(g => (Segment: g.Key, Delta: g.Count()))
+            .Concat(left.GroupBy(l => l.Item1).Select(g => (Segment: g.Key, Delta: -g.Count())))
+            .GroupBy(d => d.Segment).Select(g => (g.Key, g.Sum(d => d.Delta))).Where(d => d.Item2 != 0).ToList();
+        var text = new StringBuilder();
+        if (Postgres)
         {
-            await WritePairsAsync(connection, transaction, left, Postgres
-                ? "DELETE FROM segment_members sm USING unnest(@segments, @customers) AS x(s, c) WHERE sm.segment_id = x.s AND sm.customer_id = x.c"
-                : "DELETE FROM segment_members WHERE (segment_id, customer_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@pairs))", now, null, ct);
-            await WritePairsAsync(connection, transaction, left, Events(), now, nameof(SegmentEventKind.Left), ct);
+            parameters.Add("leftSegments", left.Select(p => p.Item1).ToArray());
+            parameters.Add("leftCustomers", left.Select(p => p.Item2).ToArray());
+            parameters.Add("enteredSegments", entered.Select(p => p.Segment).ToArray());
+            parameters.Add("enteredCustomers", entered.Select(p => p.Customer).ToArray());
+            parameters.Add("deltaSegments", deltas.Select(d => d.Key).ToArray());
+            parameters.Add("deltas", deltas.Select(d => d.Item2).ToArray());
+            text.Append("DELETE FROM segment_members sm USING unnest(@leftSegments, @leftCustomers) AS x(s, c) WHERE sm.segment_id = x.s AND sm.customer_id = x.c;")
+                .Append("INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT s, c, @leftKind, @now FROM unnest(@leftSegments, @leftCustomers) AS x(s, c);")
+                .Append("INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT s, c, @now FROM unnest(@enteredSegments, @enteredCustomers) AS x(s, c);")
+                .Append("INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT s, c, @enteredKind, @now FROM unnest(@enteredSegments, @enteredCustomers) AS x(s, c);")
+                .Append("UPDATE segments s SET member_count = s.member_count + x.d FROM unnest(@deltaSegments, @deltas) AS x(id, d) WHERE s.id = x.id;");
+        }
+        else
+        {
+            parameters.Add("left", JsonSerializer.Serialize(left.Select(p => new[] { p.Item1, p.Item2 })));
+            parameters.Add("entered", JsonSerializer.Serialize(entered.Select(p => new[] { p.Segment, p.Customer })));
+            parameters.Add("deltas", JsonSerializer.Serialize(deltas.Select(d => new[] { d.Key, d.Item2 })));
+            const string pairs = "SELECT json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS c FROM json_each";
+            text.Append($"DELETE FROM segment_members WHERE (segment_id, customer_id) IN ({pairs}(@left));")
+                .Append($"INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT s, c, @leftKind, @now FROM ({pairs}(@left));")
+                .Append($"INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT s, c, @now FROM ({pairs}(@entered));")
+                .Append($"INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT s, c, @enteredKind, @now FROM ({pairs}(@entered));")
+                .Append($"UPDATE segments SET member_count = member_count + (SELECT x.c FROM ({pairs}(@deltas)) x WHERE x.s = segments.id) WHERE id IN (SELECT s FROM ({pairs}(@deltas)));");
         }
 
-        if (entered.Count > 0)
-        {
-            await WritePairsAsync(connection, transaction, entered, Postgres
-                ? "INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT s, c, @now FROM unnest(@segments, @customers) AS x(s, c)"
-                : "INSERT INTO segment_members (segment_id, customer_id, added_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), @now FROM json_each(@pairs)", now, null, ct);
-            await WritePairsAsync(connection, transaction, entered, Events(), now, nameof(SegmentEventKind.Entered), ct);
-        }
-
-        foreach (var segment in entered.Select(e => e.Segment).Concat(left.Select(l => l.Item1)).Distinct())
-        {
-            var delta = entered.Count(e => e.Segment == segment) - left.Count(l => l.Item1 == segment);
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE segments SET member_count = member_count + @delta WHERE id = @segment",
-                new { delta, segment }, transaction, cancellationToken: ct));
-        }
+        await connection.ExecuteAsync(new CommandDefinition(text.ToString(), parameters, transaction, cancellationToken: ct));
 
         LogFollowed(customerIds.Count, entered.Count, left.Count);
         return entered.Count + left.Count;
@@ -359,26 +370,6 @@ public sealed partial class SegmentEngine(RapportDbContext db, TimeProvider cloc
         }
 
         return matches;
-    }
-
-    private string Events() => Postgres
-        ? "INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT s, c, @kind, @now FROM unnest(@segments, @customers) AS x(s, c)"
-        : "INSERT INTO segment_events (segment_id, customer_id, kind, at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), @kind, @now FROM json_each(@pairs)";
-
-    private async Task WritePairsAsync(DbConnection connection, DbTransaction? transaction, List<(long, long)> pairs, string text, object now, string? kind, CancellationToken ct)
-    {
-        var parameters = new DynamicParameters(new { now, kind });
-        if (Postgres)
-        {
-            parameters.Add("segments", pairs.Select(p => p.Item1).ToArray());
-            parameters.Add("customers", pairs.Select(p => p.Item2).ToArray());
-        }
-        else
-        {
-            parameters.Add("pairs", JsonSerializer.Serialize(pairs.Select(p => new[] { p.Item1, p.Item2 })));
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(text, parameters, transaction, cancellationToken: ct));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Segments followed {Customers} customers: {Entered} entered, {Left} left")]
