@@ -557,7 +557,10 @@ public sealed class SegmentMatcher(bool postgres, DateTimeOffset now, Func<long,
     }
 }
 
-/// <summary>Loads <see cref="CustomerFacts"/> for a few customers: one indexed query per kind of fact the segments read.</summary>
+/// <summary>
+/// Loads <see cref="CustomerFacts"/> for a few customers: one indexed query per kind of fact the segments read, sent
+/// together as one command (one round trip to a database server).
+/// </summary>
 public static class CustomerFactsLoader
 {
     public static async Task<Dictionary<long, CustomerFacts>> LoadAsync(DbConnection connection, DbTransaction? transaction, bool postgres,
@@ -566,83 +569,92 @@ public static class CustomerFactsLoader
         var single = customerIds.Count == 1;
         object ids = single ? customerIds.First() : SqlIds.Value(postgres, customerIds);
         var where = single ? "= @ids" : SqlIds.In(postgres, "@ids");
-        CommandDefinition Command(string text) => new(text, new { ids }, transaction, cancellationToken: ct);
-
-        var result = new Dictionary<long, CustomerFacts>();
         var columns = SegmentMatcher.Columns;
-        await using (var reader = await connection.ExecuteReaderAsync(Command(
-                         $"SELECT c.id, {string.Join(", ", columns)} FROM {SegmentSql.From} WHERE c.id {where}")))
+        var statements = new List<(FactNeeds Kind, string Sql)>
         {
-            while (await reader.ReadAsync(ct))
-            {
-                var facts = new CustomerFacts(reader.GetInt64(0));
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    facts.Columns[columns[i]] = reader.IsDBNull(i + 1) ? null : reader.GetValue(i + 1);
-                }
-
-                result[facts.Id] = facts;
-            }
-        }
-
-        if (result.Count == 0)
-        {
-            return result;
-        }
-
-        foreach (var (customer, segment) in await connection.QueryAsync<(long, long)>(Command($"SELECT customer_id, segment_id FROM segment_members WHERE customer_id {where}")))
-        {
-            result.GetValueOrDefault(customer)?.Memberships.Add(segment);
-        }
-
+            (FactNeeds.None, $"SELECT c.id, {string.Join(", ", columns)} FROM {SegmentSql.From} WHERE c.id {where}"),
+            (FactNeeds.None, $"SELECT customer_id, segment_id FROM segment_members WHERE customer_id {where}"),
+        };
         if (needs.HasFlag(FactNeeds.Tags))
         {
-            foreach (var (customer, tag) in await connection.QueryAsync<(long, string)>(Command($"SELECT customer_id, tag FROM customer_tags WHERE customer_id {where}")))
-            {
-                result.GetValueOrDefault(customer)?.Tags.Add(tag);
-            }
+            statements.Add((FactNeeds.Tags, $"SELECT customer_id, tag FROM customer_tags WHERE customer_id {where}"));
         }
 
         if (needs.HasFlag(FactNeeds.CustomFields))
         {
-            await using var reader = await connection.ExecuteReaderAsync(Command(
-                $"SELECT customer_id, field_id, text_value, number_value, date_value, bool_value FROM customer_field_values WHERE customer_id {where}"));
-            while (await reader.ReadAsync(ct))
-            {
-                object? Raw(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i);
-                result.GetValueOrDefault(reader.GetInt64(0))?.CustomFields.Add(reader.GetInt64(1), new CustomFieldFacts(Raw(2), Raw(3), Raw(4), Raw(5)));
-            }
+            statements.Add((FactNeeds.CustomFields, $"SELECT customer_id, field_id, text_value, number_value, date_value, bool_value FROM customer_field_values WHERE customer_id {where}"));
         }
 
         if (needs.HasFlag(FactNeeds.ValueScores))
         {
-            await using var reader = await connection.ExecuteReaderAsync(Command($"SELECT customer_id, value_id, score FROM customer_value_scores WHERE customer_id {where}"));
-            while (await reader.ReadAsync(ct))
-            {
-                result.GetValueOrDefault(reader.GetInt64(0))?.ValueScores.Add(reader.GetInt64(1), reader.GetValue(2));
-            }
+            statements.Add((FactNeeds.ValueScores, $"SELECT customer_id, value_id, score FROM customer_value_scores WHERE customer_id {where}"));
         }
 
         if (needs.HasFlag(FactNeeds.Alignment))
         {
-            await using var reader = await connection.ExecuteReaderAsync(Command($"SELECT customer_id, alignment FROM customer_value_profiles WHERE customer_id {where}"));
-            while (await reader.ReadAsync(ct))
-            {
-                if (result.GetValueOrDefault(reader.GetInt64(0)) is { } facts)
-                {
-                    facts.Alignment = new AlignmentFact(reader.IsDBNull(1) ? null : reader.GetValue(1));
-                }
-            }
+            statements.Add((FactNeeds.Alignment, $"SELECT customer_id, alignment FROM customer_value_profiles WHERE customer_id {where}"));
         }
 
         if (needs.HasFlag(FactNeeds.Purchases))
         {
-            await using var reader = await connection.ExecuteReaderAsync(Command(
-                $"SELECT customer_id, kind, key, last_at, purchase_count, amount FROM customer_purchase_facts WHERE customer_id {where}"));
+            statements.Add((FactNeeds.Purchases, $"SELECT customer_id, kind, key, last_at, purchase_count, amount FROM customer_purchase_facts WHERE customer_id {where}"));
+        }
+
+        var result = new Dictionary<long, CustomerFacts>();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            string.Join(";\n", statements.Select(x => x.Sql)), new { ids }, transaction, cancellationToken: ct));
+        for (var n = 0; n < statements.Count; n++)
+        {
+            if (n > 0 && !await reader.NextResultAsync(ct))
+            {
+                throw new InvalidOperationException("A customer's facts came back with fewer result sets than asked.");
+            }
+
+            object? Raw(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i);
             while (await reader.ReadAsync(ct))
             {
-                result.GetValueOrDefault(reader.GetInt64(0))?.Purchases.Add(
-                    new PurchaseFact(reader.GetString(1), reader.GetString(2), reader.GetValue(3), Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture), reader.GetValue(5)));
+                if (n == 0)
+                {
+                    var created = new CustomerFacts(reader.GetInt64(0));
+                    for (var i = 0; i < columns.Count; i++)
+                    {
+                        created.Columns[columns[i]] = Raw(i + 1);
+                    }
+
+                    result[created.Id] = created;
+                    continue;
+                }
+
+                if (result.GetValueOrDefault(reader.GetInt64(0)) is not { } facts)
+                {
+                    continue;
+                }
+
+                if (n == 1)
+                {
+                    facts.Memberships.Add(reader.GetInt64(1));
+                    continue;
+                }
+
+                switch (statements[n].Kind)
+                {
+                    case FactNeeds.Tags:
+                        facts.Tags.Add(reader.GetString(1));
+                        break;
+                    case FactNeeds.CustomFields:
+                        facts.CustomFields[reader.GetInt64(1)] = new CustomFieldFacts(Raw(2), Raw(3), Raw(4), Raw(5));
+                        break;
+                    case FactNeeds.ValueScores:
+                        facts.ValueScores[reader.GetInt64(1)] = reader.GetValue(2);
+                        break;
+                    case FactNeeds.Alignment:
+                        facts.Alignment = new AlignmentFact(Raw(1));
+                        break;
+                    case FactNeeds.Purchases:
+                        facts.Purchases.Add(new PurchaseFact(reader.GetString(1), reader.GetString(2), reader.GetValue(3),
+                            Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture), reader.GetValue(5)));
+                        break;
+                }
             }
         }
 
