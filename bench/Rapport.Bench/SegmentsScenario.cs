@@ -101,7 +101,7 @@ internal static class SegmentsScenario
             throw new InvalidOperationException($"{existing} bench segments are left from an earlier run: run once without --keep to remove them.");
         }
 
-        if (!skipPreviews && existing == 0)
+        if (!skipPreviews)
         {
             await PreviewsAsync(services, db, report, runs, ct);
         }
@@ -225,9 +225,19 @@ internal static class SegmentsScenario
         var create = Stopwatch.StartNew();
         await using (var scope = services.CreateAsyncScope())
         {
-            var created = await scope.ServiceProvider.GetRequiredService<CreateSegment>().HandleAsync(
-                new SegmentRequest("bench five conditions", null, "dynamic", Parse(FiveConditions)), null, ct);
-            segmentId = created.Value!.Id;
+            // Kept from an earlier run (--keep): its members are read as they are.
+            var kept = await scope.ServiceProvider.GetRequiredService<RapportDbContext>().Set<Segment>()
+                .Where(x => x.Name == "bench five conditions").Select(x => (long?)x.Id).SingleOrDefaultAsync(ct);
+            if (kept is { } id)
+            {
+                segmentId = id;
+            }
+            else
+            {
+                var created = await scope.ServiceProvider.GetRequiredService<CreateSegment>().HandleAsync(
+                    new SegmentRequest("bench five conditions", null, "dynamic", Parse(FiveConditions)), null, ct);
+                segmentId = created.Value!.Id;
+            }
         }
 
         report.AppendLine(CultureInfo.InvariantCulture, $"create with full build of members: {create.Elapsed.TotalMilliseconds:F0} ms");

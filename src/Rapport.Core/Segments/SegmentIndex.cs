@@ -328,8 +328,14 @@ internal sealed class SegmentSnapshot
         foreach (var (key, list) in purchases)
         {
             snapshot.Purchases[key] = PurchaseColumn.From(list, postgres);
+            list.Clear();
         }
 
+        // The rows as read (boxed values) are garbage now: nothing of them may outlive this method, even if the
+        // finished task that ran it is kept somewhere.
+        purchases.Clear();
+        raw.Clear();
+        ids.Clear();
         return snapshot;
     }
 }
