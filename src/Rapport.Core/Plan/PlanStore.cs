@@ -40,7 +40,7 @@ public sealed class PlanStore(RapportDbContext db, TimeProvider clock)
         return plan;
     }
 
-    /// <summary>Saves; a concurrent change to the plan since it was read is a stale version (412).</summary>
+    /// <summary>Saves; a concurrent change to the plan since it was read (or a concurrent first write) is a stale version (412).</summary>
     public async Task<Result<PlanWrite>> SaveAsync(CrmPlan plan, Func<long?>? id, CancellationToken ct)
     {
         try
@@ -49,6 +49,11 @@ public sealed class PlanStore(RapportDbContext db, TimeProvider clock)
         }
         catch (DbUpdateConcurrencyException)
         {
+            return Stale();
+        }
+        catch (DbUpdateException) when (db.Entry(plan).State == EntityState.Added)
+        {
+            // Two first writes at once: the other one made the plan row first, so this caller's view is stale.
             return Stale();
         }
 

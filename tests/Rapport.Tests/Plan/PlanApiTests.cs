@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rapport.Analytics;
 using Rapport.Identity;
 using Rapport.Playbooks;
@@ -283,5 +284,29 @@ public sealed class PlanProgressTests
         PlanRules.Progress(KpiDirection.HigherIsBetter, 0.5m, null, Start, deadline, 0.49m, half)
             .Should().Be(new ObjectiveProgress(null, 0.5m, ObjectiveStatus.OnTrack), "without a baseline the target's 5 % tolerance decides");
         PlanRules.Progress(KpiDirection.Neutral, 0.5m, 0.3m, Start, deadline, 0.51m, half).Status.Should().Be(ObjectiveStatus.Achieved);
+    }
+}
+
+/// <summary>Two first writes to a plan that does not exist yet: one makes the plan row, the other is told it is stale (412), never a 500.</summary>
+public sealed class PlanFirstWriteTests(RapportAppFactory app) : IClassFixture<RapportAppFactory>
+{
+    [Fact]
+    public async Task Concurrent_first_writes_give_one_success_and_one_stale_version()
+    {
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope();
+        var one = first.ServiceProvider.GetRequiredService<PlanStore>();
+        var two = second.ServiceProvider.GetRequiredService<PlanStore>();
+        var actor = new Rapport.Values.Actor(null, "test");
+        // Both read "no plan yet" before either saves.
+        var a = await one.TouchAsync(null, actor, CancellationToken.None);
+        var b = await two.TouchAsync(null, actor, CancellationToken.None);
+        a!.Title = "Plan A";
+        b!.Title = "Plan B";
+        (await one.SaveAsync(a, null, CancellationToken.None)).IsOk.Should().BeTrue();
+        var late = await two.SaveAsync(b, null, CancellationToken.None);
+        late.IsOk.Should().BeFalse();
+        late.Kind.Should().Be(Rapport.Common.ResultKind.PreconditionFailed);
+        (await app.WithDbAsync(db => db.Set<CrmPlan>().Select(p => p.Title).SingleAsync())).Should().Be("Plan A");
     }
 }
