@@ -171,11 +171,7 @@ public sealed partial class SegmentIndex(IServiceScopeFactory scopes, TimeProvid
             if (position >= 0)
             {
                 var bit = 1UL << (position & 63);
-                if ((unknown[position >> 6] & bit) != 0)
-                {
-                    unknown[position >> 6] &= ~bit;
-                }
-
+                unknown[position >> 6] &= ~bit;
                 if ((yes[position >> 6] & bit) != 0)
                 {
                     count--;
@@ -673,7 +669,7 @@ internal sealed class SnapshotEvaluator(SegmentSnapshot snapshot, DateTimeOffset
             case FieldSource.InstantDate or FieldSource.DaysSince when snapshot.Instants.ContainsKey(field.Column!):
                 return Instant(field.Column!, SegmentMatcher.InstantCutoffs(c, now));
             case FieldSource.Stage:
-                return Number("m.stage", c.Op, [.. c.Values.Select(v => (object)(decimal)(int)(Stages.Stages.TryParse((string)v, out var s) ? s : throw new InvalidOperationException($"Unknown stage {v}.")))]);
+                return Number("m.stage", c.Op, SegmentSql.StageNumbers(c.Values));
             case FieldSource.Tag:
             {
                 var result = Empty();

@@ -203,7 +203,7 @@ public sealed class SegmentMatcher(bool postgres, DateTimeOffset now, Func<long,
                 return DaysSince(f.Columns.GetValueOrDefault(field.Column!), c);
             case FieldSource.Stage:
                 return Scalar(f.Columns.GetValueOrDefault("m.stage"),
-                    c with { Values = [.. c.Values.Select(v => (object)(decimal)(int)(Stages.Stages.TryParse((string)v, out var s) ? s : throw new InvalidOperationException($"Unknown stage {v}.")))] }, text: false);
+                    c with { Values = SegmentSql.StageNumbers(c.Values) }, text: false);
             case FieldSource.Tag:
                 return Of(c.Op == RuleOp.Exists ? f.Tags.Count > 0 : c.Values.Any(v => f.Tags.Contains((string)v)));
             case FieldSource.Company:

@@ -181,7 +181,7 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
                 DaysSince(sb, f.Column!, c);
                 break;
             case FieldSource.Stage:
-                Scalar(sb, "m.stage", c with { Values = [.. c.Values.Select(v => (object)(decimal)(int)StageOf((string)v))] }, text: false);
+                Scalar(sb, "m.stage", c with { Values = StageNumbers(c.Values) }, text: false);
                 break;
             case FieldSource.Tag:
                 sb.Append(Has("customer_tags", "t", c.Op == RuleOp.Exists ? "1=1" : $"t.tag IN ({string.Join(", ", c.Values.Select(v => P(v)))})"));
@@ -276,7 +276,9 @@ public sealed class SegmentSql(bool postgres, DateTimeOffset now, string reporti
 
     private sealed record CustomerSet(string Table, string Alias, string Where, int Rank);
 
-    private static Stage StageOf(string key) => Stages.Stages.TryParse(key, out var stage) ? stage : throw new InvalidOperationException($"Unknown stage {key}.");
+    /// <summary>Stage keys (<c>purchase</c>) as the numbers <c>customer_metrics.stage</c> holds, for comparing (SQL, the matcher, the index).</summary>
+    internal static List<object> StageNumbers(IReadOnlyList<object> keys) =>
+        [.. keys.Select(v => (object)(decimal)(int)(Stages.Stages.TryParse((string)v, out var stage) ? stage : throw new InvalidOperationException($"Unknown stage {v}.")))];
 
     /// <summary>A nullable scalar: <c>(x IS NOT NULL AND x op value)</c>.</summary>
     private void Scalar(StringBuilder sb, string expression, ConditionNode c, bool text)
