@@ -8,7 +8,8 @@ namespace Rapport.Imports;
 /// <summary>
 /// The rejects of an import as CSV, streamed from the database in line order: the file's own header and cells (so the
 /// fixed file can be imported again), then <c>line</c> and <c>reason</c>. A row that cannot be split into the header's
-/// cells (a broken quote, extra cells) keeps its whole text in the first column. vCard imports give
+/// cells (a broken quote, extra cells) keeps its whole text in the first column. A cell that a spreadsheet would run
+/// (a leading <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>) gets a leading <c>'</c>, which the import removes again. vCard imports give
 /// <c>vcard,line,reason</c>.
 /// </summary>
 public sealed class ImportRejectsFile(RapportDatabase database)
@@ -44,7 +45,9 @@ public sealed class ImportRejectsFile(RapportDatabase database)
         }
 
         await using var text = CsvWriter.Utf8Writer(output);
-        var csv = new CsvWriter(text, new CsvWriteOptions { Delimiter = delimiter });
+        // Neutralised like every export: the file is opened in spreadsheets to fix the rows, and the import takes the quote
+        // off again, so a fixed file imports back to the values it was read with.
+        var csv = new CsvWriter(text, new CsvWriteOptions { Delimiter = delimiter, NeutraliseFormulas = true });
         csv.WriteRow((IEnumerable<string?>)(isCsv ? [.. header, "line", "reason"] : ["vcard", "line", "reason"]));
 
         await using var rows = connection.CreateCommand();

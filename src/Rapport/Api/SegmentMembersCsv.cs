@@ -37,7 +37,7 @@ public static class SegmentMembersCsv
         await writer.FlushAsync(ct);
     }
 
-    /// <summary>A CSV cell: quoted when needed, and a leading = + - @ neutralised so that a spreadsheet does not run it.</summary>
+    /// <summary>A CSV cell: quoted when needed, and a leading = + - @ tab or CR neutralised so that a spreadsheet does not run it.</summary>
     public static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -45,7 +45,7 @@ public static class SegmentMembersCsv
             return "";
         }
 
-        if (value[0] is '=' or '+' or '-' or '@')
+        if (Rapport.Imports.Csv.CsvWriter.LooksLikeFormula(value))
         {
             value = "'" + value;
         }
