@@ -5,6 +5,7 @@ using Rapport.Consent;
 using Rapport.Identity;
 using Rapport.Tests.Imports;
 using Rapport.Tests.Infrastructure;
+using Rapport.Tests.Interactions;
 
 namespace Rapport.Tests.Consent;
 
@@ -36,7 +37,12 @@ public sealed class ConsentApiTests(ImportAppFactory app) : IClassFixture<Import
 
         var events = await app.EventsAsync(id);
         var derived = ConsentKit.Derive(events);
-        (await app.StateAsync(id)).Should().OnlyContain(s => derived[(s.Channel, s.Purpose)].Id == s.EventId && derived[(s.Channel, s.Purpose)].Status == s.Status);
+        foreach (var row in await app.StateAsync(id))
+        {
+            var latest = derived[(row.Channel, row.Purpose)];
+            (row.EventId, row.Status).Should().Be((latest.Id, latest.Status));
+        }
+
         events.Should().OnlyContain(e => e.RecordedByApiKeyId != null && e.RecordedAt == now);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Consent;
 using Rapport.Identity;
 using Rapport.Tests.Infrastructure;
+using Rapport.Tests.Interactions;
 
 namespace Rapport.Tests.Consent;
 

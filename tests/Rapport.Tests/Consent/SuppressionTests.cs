@@ -6,6 +6,7 @@ using Rapport.Consent;
 using Rapport.Identity;
 using Rapport.Tests.Imports;
 using Rapport.Tests.Infrastructure;
+using Rapport.Tests.Interactions;
 
 namespace Rapport.Tests.Consent;
 
@@ -49,7 +50,7 @@ public sealed class SuppressionTests(ImportAppFactory app) : IClassFixture<Impor
         added.StatusCode.Should().Be(HttpStatusCode.OK);
         var suppressionId = (await added.ReadJsonAsync()).GetProperty("suppressionIds")[0].GetInt64();
 
-        var id = await app.CustomerAsync(ConsentKit.UniqueEmail());
+        var id = await app.CustomerAsync(ConsentKit.UniqueEmail(), "+44 20 7946 0000");
         await app.RecordAsync(id, ConsentKit.Grant("sms", "marketing"));
         (await Check(id, "sms")).GetProperty("contactable").GetInt64().Should().Be(1);
 
