@@ -9,7 +9,7 @@ namespace Rapport.Api;
 
 /// <summary>
 /// Consent and suppression (docs/privacy.md): a customer's consent state and ledger (<c>read</c>), new ledger events
-/// and the customer's preferences link (<c>write-crm</c>), the consent check (<c>read</c>), and the suppression list
+/// and the customer's preferences link (<c>write-crm</c>), the consent check (<c>read</c> by GET, <c>write-crm</c> by POST), and the suppression list
 /// (<c>admin</c>). The customer's own pages (<c>/preferences/{token}</c>, <c>/unsubscribe/{token}</c>) are public
 /// Razor pages, not part of the API.
 /// </summary>
@@ -54,16 +54,28 @@ public static class ConsentEndpoints
             .RequireAuthorization(Policies.WriteCrm)
             .WithSummary("Revoke every earlier preferences and unsubscribe link of the customer; answers the new one");
 
+        // POST is what campaigns call (write-crm: it is the step before contacting people, and every non-GET route of
+        // the API is a write); GET gives the same answer to every role for a segment or everyone.
         api.MapPost("/consent/check", async Task<Results<Ok<ConsentCheckResult>, ProblemHttpResult>> (ConsentCheckRequest body, ConsentCheck check, CancellationToken ct) =>
             {
                 var result = await check.HandleAsync(body, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithTags("Consent")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.WriteCrm)
             .WithSummary("How many customers of an audience may be contacted on a channel for a purpose, and why the others may not")
             .WithDescription("{\"channel\": \"email\", \"purpose\": \"marketing\"} checks every customer; add segmentId or customerIds (at most 100,000) to narrow it, " +
                 "includeIds: true to get the contactable ids. Reasons, first match wins: noAddress, suppressed, withdrawn, denied, noConsent.");
+
+        api.MapGet("/consent/check", async Task<Results<Ok<ConsentCheckResult>, ProblemHttpResult>> (
+                string? channel, string? purpose, long? segmentId, bool? includeIds, ConsentCheck check, CancellationToken ct) =>
+            {
+                var result = await check.HandleAsync(new ConsentCheckRequest(channel, purpose, segmentId, null, includeIds ?? false), ct);
+                return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
+            })
+            .WithTags("Consent")
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("The consent check for everyone or a segment (?channel=email&purpose=marketing&segmentId=)");
 
         var suppressions = api.MapGroup("/suppressions").WithTags("Consent").RequireAuthorization(Policies.Admin);
         suppressions.MapGet("/", async Task<Ok<IReadOnlyList<SuppressionView>>> (int? limit, Suppressions list, RapportDbContext db, CancellationToken ct) =>

@@ -44,7 +44,7 @@ internal static class ConsentKit
 
     public static async Task<JsonElement> CheckAsync(this RapportAppFactory app, object body)
     {
-        var response = await app.ClientAs(Role.Analyst).PostAsJsonAsync("/api/v1/consent/check", body);
+        var response = await app.ClientAs(Role.Marketing).PostAsJsonAsync("/api/v1/consent/check", body);
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.ReadJsonAsync();
     }

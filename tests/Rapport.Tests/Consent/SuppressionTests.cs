@@ -94,12 +94,17 @@ public sealed class SuppressionTests(ImportAppFactory app) : IClassFixture<Impor
         var profiling = await app.CheckAsync(new { channel = "email", purpose = "profiling", customerIds = ids });
         profiling.GetProperty("contactable").GetInt64().Should().Be(6, "profiling is on without an event and needs no address");
 
-        var bad = await app.ClientAs(Role.Analyst).PostAsJsonAsync("/api/v1/consent/check", new { channel = "pigeon", purpose = "marketing", segmentId = 1, customerIds = ids });
+        var everyone = await app.ClientAs(Role.Analyst).GetAsync("/api/v1/consent/check?channel=email&purpose=marketing");
+        everyone.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await everyone.ReadJsonAsync()).GetProperty("audienced").GetInt64().Should().BeGreaterThanOrEqualTo(6);
+        (await app.ClientAs(Role.Analyst).PostAsJsonAsync("/api/v1/consent/check", new { channel = "email", purpose = "marketing" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        var bad = await app.ClientAs(Role.Marketing).PostAsJsonAsync("/api/v1/consent/check", new { channel = "pigeon", purpose = "marketing", segmentId = 1, customerIds = ids });
         bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var errors = (await bad.ReadJsonAsync()).GetProperty("errors");
         errors.TryGetProperty("channel", out _).Should().BeTrue();
         errors.TryGetProperty("customerIds", out _).Should().BeTrue();
-        (await app.ClientAs(Role.Analyst).PostAsJsonAsync("/api/v1/consent/check", new { channel = "email", purpose = "marketing", segmentId = 987_654 }))
+        (await app.ClientAs(Role.Marketing).PostAsJsonAsync("/api/v1/consent/check", new { channel = "email", purpose = "marketing", segmentId = 987_654 }))
             .StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 

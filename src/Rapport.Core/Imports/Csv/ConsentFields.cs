@@ -17,13 +17,6 @@ public static class ConsentFields
     public const string SourceRef = "consent_source_ref";
     public const string At = "consent_at";
 
-    /// <summary>Shopify's and Mailchimp's opt-in columns, read as the matching consent.</summary>
-    private static readonly Dictionary<string, string[]> Aliases = new(StringComparer.Ordinal)
-    {
-        ["consent_email_marketing"] = ["accepts email marketing", "accepts marketing", "email marketing consent", "email opt in", "opt in"],
-        ["consent_sms_marketing"] = ["accepts sms marketing", "sms marketing consent", "sms opt in"],
-    };
-
     public static readonly ImportField[] Customer =
     [
         .. from channel in Enum.GetValues<ConsentChannel>()
@@ -31,7 +24,10 @@ public static class ConsentFields
            let key = Key(channel, purpose)
            select new ImportField(key, ImportFieldType.Text,
                $"Consent to {ConsentWords.Snake(purpose)} by {ConsentWords.Snake(channel)}: granted, denied, withdrawn, yes or no (blank: no event).",
-               Aliases.GetValueOrDefault(key) ?? []),
+               // No aliases: Shopify's "Accepts Email Marketing" and the like carry no notice version, so mapping them
+               // by default would reject rows that imported fine before; map them by hand (with consent_basis or a
+               // consent_notice_version column) to use them.
+               []),
         new ImportField(Basis, ImportFieldType.Text, "Legal basis of the row's consent columns: consent (default), legitimate_interest, contract, legal_obligation.", ["legal basis"]),
         new ImportField(NoticeVersion, ImportFieldType.Text, "Version of the notice text the customer saw (needed for a grant on the consent basis).", ["notice version", "privacy notice version"]),
         new ImportField(SourceRef, ImportFieldType.Text, "Where the consent was collected (form name, campaign…); kept with the import's id.", ["consent source", "consent reference"]),
