@@ -176,18 +176,30 @@ internal static class ConsentScenario
             WHERE NOT EXISTS (SELECT 1 FROM consent_events n WHERE n.customer_id = e.customer_id AND n.channel = e.channel AND n.purpose = e.purpose
                 AND (n.occurred_at > e.occurred_at OR (n.occurred_at = e.occurred_at AND n.id > e.id)))
             """,
-            postgres ? "VACUUM ANALYZE consent_state" : "ANALYZE",
         ];
         await using var connection = await database.OpenConnectionAsync(ct);
-        foreach (var sql in statements)
+        // One transaction: a seeding that fails half-way leaves no events behind (the ledger refuses deletes).
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            var started = Stopwatch.StartNew();
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.CommandTimeout = 3600;
-            var rows = await command.ExecuteNonQueryAsync(ct);
-            Console.Error.WriteLine($"  {sql.Split('(')[0].Trim()[..Math.Min(40, sql.Length)]}…: {rows:N0} rows, {started.Elapsed.TotalSeconds:F1} s");
+            foreach (var sql in statements)
+            {
+                var started = Stopwatch.StartNew();
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                command.CommandTimeout = 3600;
+                var rows = await command.ExecuteNonQueryAsync(ct);
+                var label = sql.Trim().Split('\n')[0];
+                Console.Error.WriteLine($"  {label[..Math.Min(90, label.Length)]}…: {rows:N0} rows, {started.Elapsed.TotalSeconds:F1} s");
+            }
+
+            await transaction.CommitAsync(ct);
         }
+
+        await using var analyze = connection.CreateCommand();
+        analyze.CommandText = postgres ? "VACUUM ANALYZE consent_state" : "ANALYZE";
+        analyze.CommandTimeout = 3600;
+        await analyze.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Suppresses the emails of <paramref name="count"/> customers spread over the ids, through the product's own use case.</summary>

@@ -13,7 +13,7 @@ public sealed class ImportConsentTests(ImportAppFactory app) : IClassFixture<Imp
     {
         var domain = ImportKit.Unique("imp") + ".example";
         var csv = $"""
-            email,first name,consent_email_marketing,Accepts SMS Marketing,consent_post_research,consent_notice_version,consent_source_ref
+            email,first name,consent_email_marketing,consent_sms_marketing,consent_post_research,consent_notice_version,consent_source_ref
             ana@{domain},Ana,yes,no,,2026-10,shop checkout
             ben@{domain},Ben,maybe,,,2026-10,
             cy@{domain},Cy,withdrawn,granted,denied,2026-10,
