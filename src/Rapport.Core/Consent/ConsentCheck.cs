@@ -35,12 +35,15 @@ public sealed record ConsentCheckResult(
 /// (sms, phone) is suppressed → suppressed; the state for channel × purpose is withdrawn or denied → so; granted (on
 /// any legal basis: consent, legitimate interest, contract, legal obligation) → contactable; no event → not
 /// contactable (no consent), except for profiling, which is on by default (legitimate interest) and needs neither an
-/// address nor an unsuppressed one. One ordered pass over the audience merged with one index range of
-/// <c>consent_state</c>; suppressed customers come from <c>suppression_matches</c>.
+/// address nor an unsuppressed one. One range of the covering index of <c>consent_state</c> read into a byte per
+/// customer id, then one pass over the audience; suppressed customers come from <c>suppression_matches</c>.
 /// </summary>
 public sealed class ConsentCheck(RapportDbContext db)
 {
     public const int MaxIds = 100_000;
+
+    /// <summary>Up to this largest customer id the state is held in a byte array (64 MB at most), else in a dictionary.</summary>
+    private const long DenseIdLimit = 64_000_000;
 
     public async Task<Result<ConsentCheckResult>> HandleAsync(ConsentCheckRequest request, CancellationToken ct)
     {
@@ -76,10 +79,12 @@ public sealed class ConsentCheck(RapportDbContext db)
         }
 
         var ids = request.IncludeIds ? new List<long>() : null;
-        return Result<ConsentCheckResult>.Ok(await RunAsync(channel, purpose, request.SegmentId, request.CustomerIds, ids is null ? null : ids.Add, ct) with { ContactableIds = ids });
+        var result = await RunAsync(channel, purpose, request.SegmentId, request.CustomerIds, ids is null ? null : ids.Add, ct);
+        ids?.Sort();
+        return Result<ConsentCheckResult>.Ok(result with { ContactableIds = ids });
     }
 
-    /// <summary>The check itself; <paramref name="contactable"/> is called with each contactable customer's id, ascending.</summary>
+    /// <summary>The check itself; <paramref name="contactable"/> is called with each contactable customer's id, in the order the audience is read (not sorted).</summary>
     public async Task<ConsentCheckResult> RunAsync(ConsentChannel channel, ConsentPurpose purpose, long? segmentId, IReadOnlyList<long>? customerIds, Action<long>? contactable, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
@@ -93,41 +98,50 @@ public sealed class ConsentCheck(RapportDbContext db)
         var contact = purpose != ConsentPurpose.Profiling;
         var suppressed = contact ? await SuppressedAsync(connection, transaction, channel, ct) : [];
 
-        // The state for channel × purpose, in customer order (the covering index), as parallel arrays.
-        var stateIds = new List<long>();
-        var stateStatus = new List<ConsentStatus>();
+        // The state for channel × purpose (one range of the covering index), by customer id: a byte per id when the ids
+        // are dense enough (they are: identity columns), else a dictionary. 1 granted, 2 denied, 3 withdrawn.
+        var maxId = await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(id), 0) FROM customers", ct);
+        var dense = maxId <= DenseIdLimit ? new byte[maxId + 1] : null;
+        var sparse = dense is null ? new Dictionary<long, byte>() : null;
         await using (var command = Command(connection, transaction,
-            "SELECT customer_id, status FROM consent_state WHERE channel = @channel AND purpose = @purpose ORDER BY customer_id",
+            "SELECT customer_id, CAST(CASE status WHEN 'Granted' THEN 1 WHEN 'Denied' THEN 2 ELSE 3 END AS bigint) FROM consent_state WHERE channel = @channel AND purpose = @purpose",
             ("channel", channel.ToString()), ("purpose", purpose.ToString())))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                stateIds.Add(reader.GetInt64(0));
-                stateStatus.Add(Enum.Parse<ConsentStatus>(reader.GetString(1)));
+                var id = reader.GetInt64(0);
+                var status = (byte)reader.GetInt64(1);
+                if (dense is not null && id >= 0 && id < dense.Length)
+                {
+                    dense[id] = status;
+                }
+                else
+                {
+                    (sparse ??= [])[id] = status;
+                }
             }
         }
 
         long total = 0, ok = 0, noAddress = 0, suppressedCount = 0, withdrawn = 0, denied = 0, none = 0;
-        var s = 0;
         var address = contact ? AddressSql(channel) : "1";
         var audience = "all customers";
         IEnumerable<(string Sql, (string, object)[] Parameters)> queries;
         if (segmentId is { } segment)
         {
             audience = $"segment {segment}";
-            queries = [($"SELECT c.id, CAST({address} AS bigint) FROM segment_members m JOIN customers c ON c.id = m.customer_id WHERE m.segment_id = @segment ORDER BY c.id", [("segment", segment)])];
+            queries = [($"SELECT c.id, CAST({address} AS bigint) FROM segment_members m JOIN customers c ON c.id = m.customer_id WHERE m.segment_id = @segment", [("segment", segment)])];
         }
         else if (customerIds is not null)
         {
             audience = $"{customerIds.Count} customers";
             queries = customerIds.Distinct().Order().Chunk(1000).Select(chunk => (
-                $"SELECT c.id, CAST({address} AS bigint) FROM customers c WHERE c.id IN ({string.Join(",", chunk.Select((_, i) => "@p" + i))}) ORDER BY c.id",
+                $"SELECT c.id, CAST({address} AS bigint) FROM customers c WHERE c.id IN ({string.Join(",", chunk.Select((_, i) => "@p" + i))})",
                 chunk.Select((id, i) => ("p" + i, (object)id)).ToArray()));
         }
         else
         {
-            queries = [($"SELECT c.id, CAST({address} AS bigint) FROM customers c ORDER BY c.id", [])];
+            queries = [($"SELECT c.id, CAST({address} AS bigint) FROM customers c", [])];
         }
 
         foreach (var (sql, parameters) in queries)
@@ -138,12 +152,7 @@ public sealed class ConsentCheck(RapportDbContext db)
             {
                 var id = reader.GetInt64(0);
                 total++;
-                while (s < stateIds.Count && stateIds[s] < id)
-                {
-                    s++;
-                }
-
-                ConsentStatus? status = s < stateIds.Count && stateIds[s] == id ? stateStatus[s] : null;
+                var status = dense is not null && id >= 0 && id < dense.Length ? dense[id] : sparse is not null && sparse.TryGetValue(id, out var found) ? found : (byte)0;
                 if (reader.GetInt64(1) == 0)
                 {
                     noAddress++;
@@ -152,15 +161,15 @@ public sealed class ConsentCheck(RapportDbContext db)
                 {
                     suppressedCount++;
                 }
-                else if (status == ConsentStatus.Withdrawn)
+                else if (status == 3)
                 {
                     withdrawn++;
                 }
-                else if (status == ConsentStatus.Denied)
+                else if (status == 2)
                 {
                     denied++;
                 }
-                else if (status == ConsentStatus.Granted || (status is null && !contact))
+                else if (status == 1 || (status == 0 && !contact))
                 {
                     ok++;
                     contactable?.Invoke(id);
@@ -183,6 +192,12 @@ public sealed class ConsentCheck(RapportDbContext db)
         ConsentChannel.Post => "CASE WHEN c.street IS NOT NULL AND (c.city IS NOT NULL OR c.postal_code IS NOT NULL) THEN 1 ELSE 0 END",
         _ => "1",
     };
+
+    private static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct)
+    {
+        await using var command = Command(connection, transaction, sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static async Task<HashSet<long>> SuppressedAsync(DbConnection connection, DbTransaction? transaction, ConsentChannel channel, CancellationToken ct)
     {

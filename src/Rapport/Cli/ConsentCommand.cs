@@ -30,10 +30,11 @@ internal static class ConsentCommand
             var request = new ConsentCheckRequest(parse.GetValue(channel), parse.GetValue(purpose), parse.GetValue(segment));
             var file = parse.GetValue(ids);
             await using var writer = file is null ? null : new StreamWriter(file.FullName);
+            var found = new List<long>();
             var validated = writer is null
                 ? await checker.HandleAsync(request, ct)
                 : ConsentWords.TryParse<ConsentChannel>(request.Channel, out var c) && ConsentWords.TryParse<ConsentPurpose>(request.Purpose, out var p)
-                    ? Common.Result<ConsentCheckResult>.Ok(await checker.RunAsync(c, p, request.SegmentId, null, id => writer.WriteLine(id.ToString(CultureInfo.InvariantCulture)), ct))
+                    ? Common.Result<ConsentCheckResult>.Ok(await checker.RunAsync(c, p, request.SegmentId, null, found.Add, ct))
                     : Common.Result<ConsentCheckResult>.Invalid("channel", "Give a valid --channel and --purpose.");
             if (!validated.IsOk)
             {
@@ -46,6 +47,14 @@ internal static class ConsentCommand
             }
 
             var result = validated.Value!;
+            if (writer is not null)
+            {
+                found.Sort();
+                foreach (var id in found)
+                {
+                    await writer.WriteLineAsync(id.ToString(CultureInfo.InvariantCulture));
+                }
+            }
             var r = result.NotContactable;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Contactable:N0} of {result.Audienced:N0} ({result.Audience}) may be contacted by {ConsentWords.Snake(result.Channel)} for {ConsentWords.Snake(result.Purpose)}; " +
