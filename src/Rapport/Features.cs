@@ -1,5 +1,6 @@
 using Rapport.Analytics;
 using Rapport.Companies;
+using Rapport.Consent;
 using Rapport.Customers;
 using Rapport.Customers.Changes;
 using Rapport.Customers.Views;
@@ -66,6 +67,7 @@ public static class Features
         services.AddTasks();
         services.AddPlan();
         services.AddCustomerViews();
+        services.AddConsent();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Rapport.Consent;
 using Rapport.Imports.Csv;
 using Rapport.Ingestion;
 using Rapport.Interactions;
@@ -24,6 +25,7 @@ public sealed class CsvRowMapper
     private readonly ImportValues _values;
     private readonly IReadOnlyList<string> _header;
     private readonly (int Index, ImportField Field)[] _mapped;
+    private readonly (int Index, ConsentChannel Channel, ConsentPurpose Purpose)[] _consent;
 
     public CsvRowMapper(ColumnMapping mapping, ImportValues values, IReadOnlyList<string> header)
     {
@@ -31,6 +33,14 @@ public sealed class CsvRowMapper
         _values = values;
         _header = header;
         _mapped = [.. mapping.Mapped.Select(c => (c.Index, c.Field!))];
+        _consent = mapping.Kind != ImportKind.Customers ? [] :
+        [
+            .. from channel in Enum.GetValues<ConsentChannel>()
+               from purpose in Enum.GetValues<ConsentPurpose>()
+               let index = mapping.IndexOf(ConsentFields.Key(channel, purpose))
+               where index >= 0
+               select (index, channel, purpose),
+        ];
     }
 
     public MappedRow Map(CsvRecord record)
@@ -82,9 +92,21 @@ public sealed class CsvRowMapper
         }
 
         var row = new Row(_mapping, parsed);
+        IReadOnlyList<ConsentInput>? consent = null;
+        if (_consent.Length > 0)
+        {
+            var (inputs, error, columns) = Consent(row);
+            if (error is not null)
+            {
+                return new MappedRow(groupKey, null, error, columns);
+            }
+
+            consent = inputs;
+        }
+
         object item = _mapping.Kind switch
         {
-            ImportKind.Customers => Customer(row),
+            ImportKind.Customers => Customer(row) with { Consent = consent },
             ImportKind.Companies => new IncomingCompany
             {
                 ExternalId = row.Text(ImportFields.ExternalId),
@@ -132,6 +154,51 @@ public sealed class CsvRowMapper
     }
 
     private sealed record LineProblem;
+
+    /// <summary>
+    /// The row's consent columns as ledger events (docs/privacy.md, "Consent columns in imports"); an unreadable value, an
+    /// unknown basis or a grant on the consent basis without <c>consent_notice_version</c> rejects the row.
+    /// </summary>
+    private (IReadOnlyList<ConsentInput>? Inputs, string? Error, IReadOnlyList<int> Columns) Consent(Row row)
+    {
+        List<ConsentInput>? inputs = null;
+        var basis = LegalBasis.Consent;
+        var basisIndex = _mapping.IndexOf(ConsentFields.Basis);
+        if (row.Text(ConsentFields.Basis) is { } basisText && !ConsentWords.TryParse(basisText, out basis))
+        {
+            return (null, $"{Describe(basisIndex)} ({ConsentFields.Basis}): \"{Csv.CsvText.Clip(basisText)}\" is not one of {ConsentWords.List<LegalBasis>()}", [basisIndex]);
+        }
+
+        var notice = row.Text(ConsentFields.NoticeVersion);
+        var reference = row.Text(ConsentFields.SourceRef);
+        var at = row.Value<DateTimeOffset>(ConsentFields.At);
+        if (notice is { Length: > RecordConsent.NoticeVersionMaxLength })
+        {
+            return (null, $"{Describe(_mapping.IndexOf(ConsentFields.NoticeVersion))} ({ConsentFields.NoticeVersion}): at most {RecordConsent.NoticeVersionMaxLength} characters", [_mapping.IndexOf(ConsentFields.NoticeVersion)]);
+        }
+
+        foreach (var (index, channel, purpose) in _consent)
+        {
+            if (row.At(index) is not string text)
+            {
+                continue;
+            }
+
+            if (!ConsentFields.TryStatus(text, out var status))
+            {
+                return (null, $"{Describe(index)} ({ConsentFields.Key(channel, purpose)}): \"{Csv.CsvText.Clip(text)}\" is not granted, denied, withdrawn, yes or no", [index]);
+            }
+
+            if (status == ConsentStatus.Granted && basis == LegalBasis.Consent && notice is null)
+            {
+                return (null, $"{Describe(index)} ({ConsentFields.Key(channel, purpose)}): a grant on the consent basis needs the notice version (map a {ConsentFields.NoticeVersion} column)", [index]);
+            }
+
+            (inputs ??= []).Add(new ConsentInput(channel, purpose, status, basis, notice, at, ConsentSource.Import, reference));
+        }
+
+        return (inputs, null, NoColumns);
+    }
 
     private string Describe(int index) => index < _header.Count && _header[index].Length > 0 ? _header[index] : $"column {index + 1}";
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Numerics;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Rapport.Analytics;
@@ -34,7 +35,8 @@ public sealed partial class ImportProcessor(
     ImportSources sources,
     RequestAnalytics analytics,
     TimeProvider clock,
-    ILogger<ImportProcessor> logger)
+    ILogger<ImportProcessor> logger,
+    IServiceScopeFactory scopes)
 {
     public const int DefaultBatchSize = 200_000;
     public const int DefaultChunkSize = 5000;
@@ -448,6 +450,16 @@ public sealed partial class ImportProcessor(
             if (notes.Count > 0)
             {
                 await writer.InteractionsAsync(context, notes, ct);
+            }
+
+            // The consent columns go to the ledger in the same transaction (docs/privacy.md, "Consent columns in imports").
+            var consented = accepted.Select((u, i) => (Customer: u.Rows[0].Item as IncomingCustomer, Result: results[i]))
+                .Where(x => x.Customer?.Consent is { Count: > 0 } && x.Result.EntityId is not null &&
+                            x.Result.Outcome is IngestOutcome.Created or IngestOutcome.Updated or IngestOutcome.Merged)
+                .Select(x => (x.Result.EntityId!.Value, x.Customer!.Consent!)).ToList();
+            if (consented.Count > 0)
+            {
+                await Consent.ImportConsent.AppendAsync(scopes, batch.Connection, batch.Transaction, state.Id, state.UserId, consented, ct);
             }
 
             if (state.DryRun)

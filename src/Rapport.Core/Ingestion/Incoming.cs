@@ -61,6 +61,9 @@ public sealed record IncomingCustomer
     public IReadOnlyList<string>? Tags { get; init; }
     /// <summary>Custom field key → value as text, parsed by the field's type.</summary>
     public IReadOnlyDictionary<string, string>? CustomFields { get; init; }
+    /// <summary>Consent events from an import's consent columns, appended after the customer is written (not part of the API).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<Consent.ConsentInput>? Consent { get; init; }
 }
 
 /// <summary>A company to create or update: matched by <c>ExternalId</c>, else by domain, else by normalised name.</summary>

@@ -24,6 +24,8 @@ public sealed class EndpointAuthorizationTests(RapportAppFactory app) : IClassFi
         ["/Error"] = "explains an error status to anyone, signed in or not",
         ["/Survey/Answer"] = "customers answer surveys without an account; the signed link token is the credential (docs/surveys.md)",
         ["/Survey/Thanks"] = "the thank-you page after answering, reached through the same signed link",
+        ["/Preferences/Index"] = "customers see and change their consent without an account; the signed, revocable link token is the credential (docs/privacy.md)",
+        ["/Preferences/Unsubscribe"] = "RFC 8058 one-click unsubscribe: the recipient's mail provider POSTs without any session; the signed link token is the credential",
     };
 
     /// <summary>Other endpoints anyone may call, by route pattern.</summary>

@@ -142,6 +142,7 @@ public static class ImportFields
             "owner email", "owner e-mail", "contact owner email", "account owner email", "sales rep email", "assigned to email"),
         F(Tags, ImportFieldType.List, "Tags, separated by ; or | or , in the cell (added, never removed).",
             "tag", "labels", "label", "segments", "groups"),
+        .. ConsentFields.Customer,
     ];
 
     private static readonly ImportField[] Companies =

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Common;
+using Rapport.Consent;
 using Rapport.Customers;
 using Rapport.Data;
 
@@ -11,13 +12,15 @@ public sealed record ProfilingState(long CustomerId, bool Enabled, DateTimeOffse
 public sealed record SetProfilingRequest(bool? Enabled);
 
 /// <summary>
-/// Switches value profiling on or off for one customer. Off: their scores and alignment are deleted at once and never
-/// computed while it stays off; their evidence is kept (it belongs to the surveys, interviews and notes it came from)
-/// but not used. On: their profile is computed again at once.
+/// Switches value profiling on or off for one customer, through the consent ledger (docs/privacy.md, "Profiling"): the
+/// switch is a profiling event (granted or withdrawn, on the email channel, legitimate interest) recorded by
+/// <see cref="RecordConsent"/>, which derives <c>customer_value_profiles.profiling_enabled</c> from the ledger. Off:
+/// their scores and alignment are deleted at once and never computed while it stays off; their evidence is kept (it
+/// belongs to the surveys, interviews and notes it came from) but not used. On: their profile is computed again at once.
 /// </summary>
-public sealed class SetProfiling(RapportDbContext db, RecomputeValueProfiles recompute, TimeProvider clock)
+public sealed class SetProfiling(RapportDbContext db, RecordConsent record, RecomputeValueProfiles recompute)
 {
-    public async Task<Result<ProfilingState>> HandleAsync(long customerId, SetProfilingRequest request, Actor actor, CancellationToken ct)
+    public async Task<Result<ProfilingState>> HandleAsync(long customerId, SetProfilingRequest request, Actor actor, CancellationToken ct, ConsentContext? context = null)
     {
         if (request.Enabled is not { } enabled)
         {
@@ -29,38 +32,16 @@ public sealed class SetProfiling(RapportDbContext db, RecomputeValueProfiles rec
             return Result<ProfilingState>.NotFound($"Customer {customerId} does not exist.");
         }
 
-        var profile = await db.Set<CustomerValueProfile>().SingleOrDefaultAsync(p => p.CustomerId == customerId, ct);
-        if (profile is null)
+        context ??= new ConsentContext(ConsentSource.Staff, actor.Name, actor.UserId, SourceReference: "profiling switch");
+        var recorded = await record.RecordAsync(customerId,
+            [new ConsentInput(ConsentChannel.Email, ConsentPurpose.Profiling, enabled ? ConsentStatus.Granted : ConsentStatus.Withdrawn, LegalBasis.LegitimateInterest)],
+            context, skipUnchanged: false, ct);
+        if (!recorded.IsOk)
         {
-            profile = new CustomerValueProfile { CustomerId = customerId };
-            db.Set<CustomerValueProfile>().Add(profile);
+            return recorded.As<ProfilingState>();
         }
 
-        if (profile.ProfilingEnabled != enabled || profile.ProfilingChangedAt is null)
-        {
-            profile.ProfilingEnabled = enabled;
-            profile.ProfilingChangedAt = clock.GetUtcNow();
-            profile.ProfilingChangedBy = actor.Name.Length <= 200 ? actor.Name : actor.Name[..200];
-        }
-
-        if (!enabled)
-        {
-            profile.Alignment = null;
-            profile.ComputedAt = null;
-        }
-
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            if (!enabled)
-            {
-                await db.Set<CustomerValueScore>().Where(s => s.CustomerId == customerId).ExecuteDeleteAsync(ct);
-            }
-
-            await transaction.CommitAsync(ct);
-        }
-
-        if (enabled)
+        if (recorded.Value!.ProfilingEnabled)
         {
             await recompute.CustomerAsync(customerId, ct);
         }
