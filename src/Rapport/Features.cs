@@ -15,6 +15,7 @@ using Rapport.Ingestion.Batch;
 using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Plan;
+using Rapport.Privacy;
 using Rapport.Playbooks;
 using Rapport.Products;
 using Rapport.Research;
@@ -66,6 +67,7 @@ public static class Features
         services.AddTasks();
         services.AddPlan();
         services.AddCustomerViews();
+        services.AddPrivacyRequests();
         return services;
     }
 }

@@ -77,6 +77,7 @@ public static class RapportApi
         api.MapTaskEndpoints();
         api.MapPlanEndpoints();
         api.MapCustomerViewEndpoints();
+        api.MapPrivacyEndpoints();
         return app;
     }
 }

@@ -31,6 +31,7 @@ public static class CliApp
         root.Subcommands.Add(ValuesCommand.Create());
         root.Subcommands.Add(StagesCommand.Create());
         root.Subcommands.Add(TasksCommand.Create());
+        root.Subcommands.Add(PrivacyCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }
