@@ -189,7 +189,12 @@ public sealed class CustomerExport(RapportDbContext db, TimeProvider clock)
 
     public static async Task WriteJsonAsync(CustomerExportDocument document, Stream stream, CancellationToken ct)
     {
-        await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            // A file for the person, not HTML: keep '+', quotes and accents readable.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
         json.WriteStartObject();
         json.WriteNumber("customerId", document.CustomerId);
         json.WriteString("exportedAt", document.ExportedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));

@@ -90,7 +90,7 @@ public sealed class PrivacyRequests(RapportDbContext db, TimeProvider clock)
 
     public async Task<Result<PrivacyRequestDetail>> GetAsync(long id, CancellationToken ct)
     {
-        var rows = await Query().Where(r => r.Request.Id == id).ToListAsync(ct);
+        var rows = await Query(db.Set<PrivacyRequest>().Where(r => r.Id == id)).ToListAsync(ct);
         return rows.Count == 0
             ? Result<PrivacyRequestDetail>.NotFound($"There is no privacy request {id}.")
             : Result<PrivacyRequestDetail>.Ok(Detail(rows[0], clock.GetUtcNow()));
@@ -107,33 +107,34 @@ public sealed class PrivacyRequests(RapportDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        var rows = Query();
+        var rows = db.Set<PrivacyRequest>().AsQueryable();
         if (query.Status is { } status)
         {
-            rows = rows.Where(r => r.Request.Status == status);
+            rows = rows.Where(r => r.Status == status);
         }
 
         if (query.Kind is { } kind)
         {
-            rows = rows.Where(r => r.Request.Kind == kind);
+            rows = rows.Where(r => r.Kind == kind);
         }
 
         if (query.CustomerId is { } customerId)
         {
-            rows = rows.Where(r => r.Request.CustomerId == customerId);
+            rows = rows.Where(r => r.CustomerId == customerId);
         }
 
         if (query.OverdueOnly == true)
         {
-            rows = rows.Where(r => r.Request.DueAt < now && r.Request.Status != PrivacyRequestStatus.Done && r.Request.Status != PrivacyRequestStatus.Rejected);
+            rows = rows.Where(r => r.DueAt < now && r.Status != PrivacyRequestStatus.Done && r.Status != PrivacyRequestStatus.Rejected);
         }
 
         if (after is { } key)
         {
-            rows = rows.Where(r => r.Request.DueAt > key.At || (r.Request.DueAt == key.At && r.Request.Id > key.Id));
+            rows = rows.Where(r => r.DueAt > key.At || (r.DueAt == key.At && r.Id > key.Id));
         }
 
-        var page = await rows.OrderBy(r => r.Request.DueAt).ThenBy(r => r.Request.Id).Take(limit + 1).ToListAsync(ct);
+        var page = await Query(rows.OrderBy(r => r.DueAt).ThenBy(r => r.Id).Take(limit + 1)).ToListAsync(ct);
+        page = page.OrderBy(r => r.Request.DueAt).ThenBy(r => r.Request.Id).ToList();
         var items = page.Take(limit).Select(r => Detail(r, now)).ToList();
         var next = page.Count > limit ? Keyset.Encode(items[^1].DueAt, items[^1].Id) : null;
         return Result<Page<PrivacyRequestDetail>>.Ok(new Page<PrivacyRequestDetail>(items, next));
@@ -193,8 +194,8 @@ public sealed class PrivacyRequests(RapportDbContext db, TimeProvider clock)
 
     private sealed record Row(PrivacyRequest Request, string? FirstName, string? LastName, string? Email, bool Erased, string? HandledBy);
 
-    private IQueryable<Row> Query() =>
-        from r in db.Set<PrivacyRequest>().AsNoTracking()
+    private IQueryable<Row> Query(IQueryable<PrivacyRequest> source) =>
+        from r in source.AsNoTracking()
         join c in db.Customers on r.CustomerId equals c.Id into cs
         from c in cs.DefaultIfEmpty()
         join u in db.Users on r.HandledByUserId equals u.Id into us
