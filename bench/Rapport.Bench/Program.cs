@@ -14,5 +14,6 @@ if (args is ["stages", .. var stagesArgs]) { return await StagesScenario.RunAsyn
 if (args is ["customerlist", .. var listArgs]) { return await CustomerListScenario.RunAsync(listArgs); }
 if (args is ["segments", .. var segmentsArgs]) { return await SegmentsScenario.RunAsync(segmentsArgs); }
 if (args is ["consent", .. var consentArgs]) { return await ConsentScenario.RunAsync(consentArgs); }
+if (args is ["erasure", .. var erasureArgs]) { return await ErasureScenario.RunAsync(erasureArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);

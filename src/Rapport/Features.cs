@@ -17,6 +17,7 @@ using Rapport.Interactions;
 using Rapport.Metrics;
 using Rapport.Plan;
 using Rapport.Playbooks;
+using Rapport.Privacy;
 using Rapport.Products;
 using Rapport.Research;
 using Rapport.Segments;
@@ -68,6 +69,7 @@ public static class Features
         services.AddPlan();
         services.AddCustomerViews();
         services.AddConsent();
+        services.AddPrivacyRequests();
         return services;
     }
 }

@@ -33,6 +33,8 @@ public sealed class Customer : IStamped, IVersioned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public int Version { get; set; }
+    /// <summary>Set when the customer was erased (docs/privacy-requests.md): the row stays as a tombstone without personal data.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
 
     public List<CustomerTag> Tags { get; set; } = [];
     public List<CustomerFieldValue> FieldValues { get; set; } = [];

@@ -78,6 +78,7 @@ public static class RapportApi
         api.MapPlanEndpoints();
         api.MapCustomerViewEndpoints();
         api.MapConsentEndpoints();
+        api.MapPrivacyEndpoints();
         return app;
     }
 }

@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(StagesCommand.Create());
         root.Subcommands.Add(TasksCommand.Create());
         root.Subcommands.Add(ConsentCommand.Create());
+        root.Subcommands.Add(PrivacyCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Rapport.Privacy;
+
+public static class PrivacyServices
+{
+    /// <summary>Data-subject requests, export, erasure and retention (docs/privacy-requests.md).</summary>
+    public static IServiceCollection AddPrivacyRequests(this IServiceCollection services)
+    {
+        services.AddScoped<PrivacyRequests>();
+        services.AddScoped<CustomerExport>();
+        services.AddScoped<EraseCustomer>();
+        services.AddScoped<RetentionRules>();
+        services.AddHostedService<RetentionSweeper>();
+        return services;
+    }
+}
