@@ -104,7 +104,15 @@ public sealed class CustomerExport(RapportDbContext db, TimeProvider clock)
         new("privacy_requests", ["privacy_requests"], """
             SELECT id, kind, received_at, due_at, status, completed_at FROM privacy_requests WHERE customer_id = @id ORDER BY received_at, id
             """),
-        // Added by the lead at merge: "consent_history" (consent_events) and "audit" (audit_events WHERE entity = customer).
+        new("consent", ["consent_state"], """
+            SELECT channel, purpose, status, legal_basis, since FROM consent_state WHERE customer_id = @id ORDER BY channel, purpose
+            """),
+        new("consent_history", ["consent_events"], """
+            SELECT id, channel, purpose, status, legal_basis, source, source_reference, notice_version, occurred_at, recorded_at,
+                   ip_address, user_agent
+            FROM consent_events WHERE customer_id = @id ORDER BY occurred_at, id
+            """),
+        new("preference_link", ["preference_links"], "SELECT created_at FROM preference_links WHERE customer_id = @id"),
     ];
 
     /// <summary>
@@ -114,6 +122,7 @@ public sealed class CustomerExport(RapportDbContext db, TimeProvider clock)
     {
         ["customer_changes"] = "a work queue of customer ids waiting for the change pipeline; no data about the person",
         ["duplicate_candidates"] = "a pairing of two customers for staff review; exporting it would disclose the other customer",
+        ["suppression_matches"] = "which keyed hash of the suppression list matches the customer's address; the address itself is in the profile",
     };
 
     public async Task<Result<CustomerExportDocument>> HandleAsync(long customerId, CancellationToken ct)

@@ -59,6 +59,7 @@ public sealed partial class EraseCustomer(
     RapportDbContext db,
     RapportDatabase database,
     SegmentIndex segmentIndex,
+    Consent.Suppressions suppressions,
     IEnumerable<IErasureFollowUp> followUps,
     TimeProvider clock,
     ILogger<EraseCustomer> logger)
@@ -74,7 +75,7 @@ public sealed partial class EraseCustomer(
         "survey_responses", "research_excerpts", "research_excerpt_codes", "research_sessions", "research_session_participants",
         "value_evidence", "customer_value_scores", "customer_value_profiles", "segment_members", "segment_events", "stage_changes",
         "stage_overrides", "tasks", "duplicate_candidates", "customer_merges", "webhook_deliveries", "import_rejects",
-        "idempotency_keys", "theme_proposals",
+        "idempotency_keys", "theme_proposals", "consent_events", "preference_links", "suppressions", "suppression_matches",
     ];
 
     public sealed record Options(long? RequestId = null, long? UserId = null, string? Reason = null, bool CleanDisk = true);
@@ -155,6 +156,10 @@ public sealed partial class EraseCustomer(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var outcome = await EraseRowsAsync(customerId, customer.FirstName, customer.LastName, customer.Email, customer.Phone, now, ct);
+
+            // In the same transaction as the erasure: the address goes onto the suppression list (a keyed hash), so that a
+            // re-import or a new sign-up with it is kept out of marketing. Nothing cascades out of that list.
+            await suppressions.SuppressAsync(db, customer.Email, customer.Phone, "erasure", ct, options.UserId);
             if (request is null)
             {
                 request = new PrivacyRequest
@@ -320,6 +325,15 @@ public sealed partial class EraseCustomer(
                 company_id = NULL, search_text = '', erased_at = @now, updated_at = @now, version = version + 1
             WHERE id = @id
             """);
+
+        // The consent ledger stays (proof of what was recorded, and the tombstone's state keeps it out of marketing), but
+        // loses what identified the person: the IP, the browser and the free-text reference. The ledger's trigger allows
+        // exactly this change, and only for an erased customer (migration 0020).
+        scrubbed += await Run("""
+            UPDATE consent_events SET ip_address = NULL, user_agent = NULL, source_reference = NULL
+            WHERE customer_id = @id AND (ip_address IS NOT NULL OR user_agent IS NOT NULL OR source_reference IS NOT NULL)
+            """);
+        deleted += await Run("DELETE FROM preference_links WHERE customer_id = @id");
         var transactions = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(*) FROM transactions WHERE customer_id = @id", p, tx, cancellationToken: ct));
         return (deleted, scrubbed, interactions, transactions, segmentIds);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rapport.Identity;
 using Rapport.Privacy;
 using Rapport.Tests.Infrastructure;
@@ -74,6 +75,38 @@ public sealed class ErasureTests(PrivacyAppFactory app) : IClassFixture<PrivacyA
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task An_erased_address_is_suppressed_and_the_consent_ledger_keeps_its_events_without_what_identified_the_person()
+    {
+        var marked = await app.MarkedCustomerAsync();
+        var events = await app.ScalarAsync($"SELECT COUNT(*) FROM consent_events WHERE customer_id = {marked.Id}");
+        events.Should().BeGreaterThan(0);
+        (await app.ClientAs(Role.Admin).PostAsync($"/api/v1/privacy/customers/{marked.Id}/erase", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await app.ScalarAsync($"SELECT COUNT(*) FROM consent_events WHERE customer_id = {marked.Id}")).Should().Be(events, "the ledger is append-only");
+        (await app.ScalarAsync($"SELECT COUNT(*) FROM consent_events WHERE customer_id = {marked.Id} AND (ip_address IS NOT NULL OR user_agent IS NOT NULL OR source_reference IS NOT NULL)"))
+            .Should().Be(0);
+        await app.WithScopeAsync(async sp =>
+        {
+            var suppressions = sp.GetRequiredService<Rapport.Consent.Suppressions>();
+            var db = sp.GetRequiredService<Rapport.Data.RapportDbContext>();
+            (await suppressions.IsSuppressedAsync(db, marked.Email, null, CancellationToken.None)).Should().BeTrue();
+            (await suppressions.IsSuppressedAsync(db, null, marked.Phone, CancellationToken.None)).Should().BeTrue();
+            return 0;
+        });
+
+        // The same person written again (an old list imported, a new sign-up): known, and kept out of marketing.
+        var again = await app.ClientAs(Role.Admin).PostAsJsonAsync("/api/v1/customers", new { firstName = "Again", email = marked.Email });
+        again.StatusCode.Should().Be(HttpStatusCode.Created);
+        var againId = (await again.ReadJsonAsync()).GetProperty("id").GetInt64();
+        (await app.ScalarAsync($"SELECT COUNT(*) FROM suppression_matches WHERE customer_id = {againId}")).Should().Be(1);
+
+        // Outside erasure the ledger still refuses any change.
+        var other = await app.MarkedCustomerAsync();
+        var refused = async () => await app.ScalarAsync($"UPDATE consent_events SET ip_address = NULL WHERE customer_id = {other.Id} RETURNING 1");
+        await refused.Should().ThrowAsync<Exception>();
     }
 
     [Fact]

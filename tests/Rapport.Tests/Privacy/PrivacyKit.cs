@@ -74,6 +74,18 @@ internal static class PrivacyKit
         var taskNotes = M("task");
         (await admin.PostAsJsonAsync("/api/v1/tasks", new { customerId = id, title = $"Call {first}", notes = taskNotes })).StatusCode.Should().Be(HttpStatusCode.Created);
 
+        // Consent recorded from the customer's own browser: the IP address, user agent and reference identify them.
+        var agent = M("agent");
+        var consentReference = M("consentref");
+        var hex = Guid.NewGuid().ToString("N");
+        var ip = $"2001:db8:{hex[..4]}:{hex[4..8]}:{hex[8..12]}::77";
+        (await admin.PostAsJsonAsync($"/api/v1/customers/{id}/consent", new
+        {
+            events = new[] { new { channel = "email", purpose = "marketing", status = "granted", noticeVersion = "2026-01", source = "form", sourceReference = consentReference } },
+            ipAddress = ip,
+            userAgent = agent,
+        })).StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
+
         var answer = M("answer");
         var transcript = M("transcript");
         var excerpt = M("excerpt");
@@ -150,7 +162,7 @@ internal static class PrivacyKit
 
         var stored = await app.WithDbAsync(db => db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Email, c.Phone }).SingleAsync());
         return new MarkedCustomer(id,
-            [first, last, email, stored.Phone!, street, tag, fieldValue, subject, notes, taskNotes, answer, transcript, excerpt, quote, reason],
+            [first, last, email, stored.Phone!, street, tag, fieldValue, subject, notes, taskNotes, answer, transcript, excerpt, quote, reason, agent, consentReference, ip],
             stored.Email!, stored.Phone!);
     }
 
