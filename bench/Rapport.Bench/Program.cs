@@ -13,5 +13,6 @@ if (args is ["research", .. var researchArgs]) { return await ResearchScenario.R
 if (args is ["stages", .. var stagesArgs]) { return await StagesScenario.RunAsync(stagesArgs); }
 if (args is ["customerlist", .. var listArgs]) { return await CustomerListScenario.RunAsync(listArgs); }
 if (args is ["segments", .. var segmentsArgs]) { return await SegmentsScenario.RunAsync(segmentsArgs); }
+if (args is ["audit", .. var auditArgs]) { return await AuditScenario.RunAsync(auditArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);
