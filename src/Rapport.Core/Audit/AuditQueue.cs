@@ -17,6 +17,9 @@ public sealed class AuditQueue(IServiceScopeFactory scopes, ILogger<AuditQueue> 
     public const int Capacity = 10_000;
     public const int BatchSize = 500;
 
+    /// <summary>How long the writer gathers entries after the first one arrives: fewer, larger write transactions.</summary>
+    public static readonly TimeSpan GatherFor = TimeSpan.FromMilliseconds(250);
+
     private readonly Channel<AuditEvent> _channel = Channel.CreateBounded<AuditEvent>(
         new BoundedChannelOptions(Capacity) { SingleReader = false, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
 
@@ -103,6 +106,12 @@ public sealed class AuditQueueWriter(AuditQueue queue, ILogger<AuditQueueWriter>
             {
                 try
                 {
+                    if (queue.Count < AuditQueue.BatchSize)
+                    {
+                        // One write transaction per gathering, not one per view (on SQLite each is a commit the writers queue behind).
+                        await Task.Delay(AuditQueue.GatherFor, stoppingToken);
+                    }
+
                     await queue.DrainAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
