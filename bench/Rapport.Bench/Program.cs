@@ -15,5 +15,6 @@ if (args is ["customerlist", .. var listArgs]) { return await CustomerListScenar
 if (args is ["segments", .. var segmentsArgs]) { return await SegmentsScenario.RunAsync(segmentsArgs); }
 if (args is ["consent", .. var consentArgs]) { return await ConsentScenario.RunAsync(consentArgs); }
 if (args is ["erasure", .. var erasureArgs]) { return await ErasureScenario.RunAsync(erasureArgs); }
+if (args is ["audit", .. var auditArgs]) { return await AuditScenario.RunAsync(auditArgs); }
 
 return args is ["duplicates", .. var rest] ? await DuplicatesScenario.RunAsync(rest) : await BenchApp.RunAsync(args);

@@ -1,4 +1,5 @@
 using Rapport.Analytics;
+using Rapport.Audit;
 using Rapport.Companies;
 using Rapport.Consent;
 using Rapport.Customers;
@@ -38,6 +39,7 @@ public static class Features
     public static IServiceCollection AddRapportFeatures(this IServiceCollection services)
     {
         services.AddIdentityFeature();
+        services.AddAudit();
         services.AddDemo();
         services.AddCustomerChanges();
         services.AddCustomerMetrics();

@@ -45,6 +45,7 @@ public static class RapportApp
         builder.Services.AddRapportData(builder.Configuration);
         builder.Services.AddRapportFeatures();
         builder.Services.AddRapportAuthentication();
+        builder.Services.AddRapportRateLimits().AddHttpContextAccessor().AddSingleton<Audit.IAuditActorSource, RequestAuditActor>();
         // Before the API's handlers: pages answer unexpected errors with HTML, the API with problem details.
         builder.Services.AddExceptionHandler<Pages.PageExceptionHandler>();
         builder.Services.AddRapportApi();
@@ -75,6 +76,7 @@ public static class RapportApp
         });
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -6,7 +6,7 @@ using Rapport.Data;
 namespace Rapport.Customers;
 
 /// <summary>Deletes a customer with everything they own (tags, field values, interactions, transactions, metrics: cascaded by the schema).</summary>
-public sealed class DeleteCustomer(RapportDbContext db, ILogger<DeleteCustomer> logger)
+public sealed class DeleteCustomer(RapportDbContext db, Audit.AuditLog audit, ILogger<DeleteCustomer> logger)
 {
     public sealed record Deleted(long Id);
 
@@ -24,6 +24,8 @@ public sealed class DeleteCustomer(RapportDbContext db, ILogger<DeleteCustomer> 
                 : Result<Deleted>.PreconditionFailed($"The customer changed since you read it (now version {current}); read it again before deleting.");
         }
 
+        // ExecuteDelete bypasses the change tracker, so the audit entry is written here (autocommit, like the delete).
+        await audit.RecordAsync(Audit.AuditActions.CustomerDeleted, "customer", Audit.AuditLog.Id(id), id, ct: ct);
         logger.LogInformation("Customer {CustomerId} deleted", id);
         return Result<Deleted>.Ok(new Deleted(id));
     }

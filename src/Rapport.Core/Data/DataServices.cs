@@ -12,11 +12,12 @@ public static class DataServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => RapportDatabase.FromConfiguration(configuration));
         services.AddSingleton<StampingInterceptor>();
+        Audit.AuditServices.AddAuditInterceptor(services);
         services.AddSingleton<DatabaseMigrator>();
         services.AddDbContext<RapportDbContext>((sp, options) =>
         {
             sp.GetRequiredService<RapportDatabase>().Configure(options);
-            options.AddInterceptors(sp.GetRequiredService<StampingInterceptor>());
+            options.AddInterceptors(sp.GetRequiredService<StampingInterceptor>(), sp.GetRequiredService<Audit.AuditInterceptor>());
         });
         return services;
     }

@@ -13,7 +13,7 @@ namespace Rapport.Exports;
 /// Checks an export's format and filters (a field error for anything wrong, before a byte is written) and returns
 /// the <see cref="ExportFile"/> that streams it. Shared by the API, the export page and <c>rapport export</c>.
 /// </summary>
-public sealed class ExportData(RapportDbContext db, SearchCustomers search, TimeProvider clock)
+public sealed class ExportData(RapportDbContext db, SearchCustomers search, Audit.AuditLog audit, TimeProvider clock)
 {
     public async Task<Result<ExportFile>> HandleAsync(ExportRequest request, CancellationToken ct)
     {
@@ -39,12 +39,33 @@ public sealed class ExportData(RapportDbContext db, SearchCustomers search, Time
             errors.Add("version", "Must be 4.0 or 3.0.");
         }
 
-        return request.Kind switch
+        var result = request.Kind switch
         {
             ExportKind.Customers => await CustomersAsync(request, format, version, errors, ct),
             ExportKind.Transactions or ExportKind.Interactions => await TimelineAsync(request, format, errors, ct),
             _ => Result<ExportFile>.Invalid("kind", "Must be customers, transactions or interactions."),
         };
+        if (result.IsOk)
+        {
+            // Which data left, not the data: the filters' ids and codes; a search text or tag only as "present".
+            await audit.ViewedAsync(Audit.AuditActions.Export, "export", null, request.CustomerId, new
+            {
+                kind = request.Kind.ToString().ToLowerInvariant(),
+                format = format.ToString().ToLowerInvariant(),
+                request.CustomerId,
+                request.CompanyId,
+                request.OwnerId,
+                request.SegmentId,
+                request.Stage,
+                request.RfmSegment,
+                request.From,
+                request.To,
+                query = request.Q is null ? null : Audit.AuditMasking.Mask,
+                tag = request.Tag is null ? null : Audit.AuditMasking.Mask,
+            }, ct);
+        }
+
+        return result;
     }
 
     private async Task<Result<ExportFile>> CustomersAsync(ExportRequest request, ExportFormat format, VCardVersion version, FieldErrors errors, CancellationToken ct)

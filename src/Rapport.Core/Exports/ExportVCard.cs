@@ -9,7 +9,7 @@ namespace Rapport.Exports;
 public sealed record CustomerVCard(string FileName, string Text);
 
 /// <summary>The vCard of one customer (4.0 unless <c>version</c> is 3.0), the same card the bulk vcf export writes.</summary>
-public sealed class ExportVCard(RapportDbContext db, SearchCustomers search)
+public sealed class ExportVCard(RapportDbContext db, SearchCustomers search, Audit.AuditLog audit)
 {
     public async Task<Result<CustomerVCard>> HandleAsync(long customerId, string? version, CancellationToken ct)
     {
@@ -26,6 +26,7 @@ public sealed class ExportVCard(RapportDbContext db, SearchCustomers search)
         }
 
         var row = rows[0];
+        await audit.ViewedAsync(Audit.AuditActions.CustomerExported, "customer", Audit.AuditLog.Id(customerId), customerId, new { format = "vcf" }, ct);
         var name = Validate.Fold(CustomerNames.Display(row.FirstName, row.LastName, null, row.Id));
         var slug = string.Join('-', name.Split(name.Where(c => !char.IsAsciiLetterOrDigit(c)).Distinct().ToArray(), StringSplitOptions.RemoveEmptyEntries));
         return Result<CustomerVCard>.Ok(new CustomerVCard($"{(slug.Length > 0 ? slug : $"customer-{row.Id}")}.vcf", VCardWriter.ToText(ExportFormats.Contact(row), v)));

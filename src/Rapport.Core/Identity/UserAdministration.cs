@@ -30,7 +30,7 @@ public sealed class ListUsers(RapportDbContext db)
 /// Disables or re-enables a user. Disabling changes the security stamp, so the user's open sessions end on their
 /// next request. Nobody disables their own account, and the last enabled admin cannot be disabled.
 /// </summary>
-public sealed class SetUserDisabled(RapportDbContext db)
+public sealed class SetUserDisabled(RapportDbContext db, TimeProvider clock)
 {
     public async Task<Result<UserRow>> HandleAsync(long userId, bool disabled, long? actingUserId, CancellationToken ct)
     {
@@ -60,7 +60,10 @@ public sealed class SetUserDisabled(RapportDbContext db)
                 user.LockedUntil = null;
             }
 
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await UserSessions.RevokeAllAsync(db, clock, userId, keep: null, ct);
+            await transaction.CommitAsync(ct);
         }
 
         return Result<UserRow>.Ok(UserRules.Row(user));
@@ -71,7 +74,7 @@ public sealed class SetUserDisabled(RapportDbContext db)
 /// Changes a user's role. The security stamp changes too, so the user signs in again with the new role.
 /// Nobody changes their own role, and the last enabled admin keeps the admin role.
 /// </summary>
-public sealed class ChangeUserRole(RapportDbContext db)
+public sealed class ChangeUserRole(RapportDbContext db, TimeProvider clock)
 {
     public async Task<Result<UserRow>> HandleAsync(long userId, Role role, long? actingUserId, CancellationToken ct)
     {
@@ -103,7 +106,10 @@ public sealed class ChangeUserRole(RapportDbContext db)
 
         user.Role = role;
         user.SecurityStamp = AddUser.NewStamp();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        await UserSessions.RevokeAllAsync(db, clock, userId, keep: null, ct);
+        await transaction.CommitAsync(ct);
         return Result<UserRow>.Ok(UserRules.Row(user));
     }
 }
@@ -121,5 +127,8 @@ public static class UserAdministrationServices
     public static IServiceCollection AddUserAdministration(this IServiceCollection services) => services
         .AddScoped<ListUsers>()
         .AddScoped<SetUserDisabled>()
-        .AddScoped<ChangeUserRole>();
+        .AddScoped<ChangeUserRole>()
+        .AddSingleton<SessionSettings>()
+        .AddScoped<UserSessions>()
+        .AddScoped<ChangePassword>();
 }

@@ -36,7 +36,8 @@ public sealed partial class ImportProcessor(
     RequestAnalytics analytics,
     TimeProvider clock,
     ILogger<ImportProcessor> logger,
-    IServiceScopeFactory scopes)
+    IServiceScopeFactory scopes,
+    Audit.AuditSettings auditSettings)
 {
     public const int DefaultBatchSize = 200_000;
     public const int DefaultChunkSize = 5000;
@@ -604,7 +605,21 @@ public sealed partial class ImportProcessor(
         Add(command, "@error", error is null ? DBNull.Value : error.Length > 2000 ? error[..2000] : error);
         Add(command, "@now", DbValues.Instant(database, now));
         Add(command, "@id", importId);
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        var finished = await command.ExecuteNonQueryAsync(ct) == 1;
+        if (finished && auditSettings.Enabled)
+        {
+            // The rows are written set-based, not through EF: one summary entry per import instead (docs/audit.md).
+            await Audit.AuditWriter.InsertAsync(connection, null, database.IsPostgres,
+            [
+                new Audit.AuditEvent
+                {
+                    OccurredAt = now, ActorKind = Audit.AuditActorKinds.System, ActorLabel = "import", Action = Audit.AuditActions.Import,
+                    EntityType = "import", EntityId = Audit.AuditLog.Id(importId), Changes = $"{{\"status\":\"{status}\"}}",
+                },
+            ], ct);
+        }
+
+        return finished;
     }
 
     /// <summary>Puts an interrupted import back in the queue (graceful shutdown), so the next runner starts it at once.</summary>

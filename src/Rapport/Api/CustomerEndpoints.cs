@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Rapport.Audit;
 using Rapport.Common;
 using Rapport.Customers;
 using Rapport.Identity;
@@ -47,13 +48,15 @@ public static class CustomerEndpoints
             .WithSummary("Create a customer; the response carries its ETag");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<CustomerDetail>, StatusCodeHttpResult, ProblemHttpResult>> (
-                long id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, GetCustomer get, HttpResponse response, CancellationToken ct) =>
+                long id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, GetCustomer get, AuditLog audit, HttpResponse response, CancellationToken ct) =>
             {
                 var result = await get.HandleAsync(id, ct);
                 if (!result.IsOk)
                 {
                     return ApiProblems.From(result);
                 }
+
+                await audit.ViewedAsync(AuditActions.CustomerViewed, "customer", AuditLog.Id(id), id, ct: ct);
 
                 var etag = ETags.Of(result.Value!.Version);
                 response.Headers.ETag = etag;
@@ -106,9 +109,14 @@ public static class CustomerEndpoints
             .WithSummary("Delete a customer with their history; If-Match is optional and checked when given");
 
         group.MapGet("/{id:long}/timeline", async Task<Results<Ok<Page<TimelineItem>>, ProblemHttpResult>> (
-                long id, int? limit, string? after, GetTimeline timeline, CancellationToken ct) =>
+                long id, int? limit, string? after, GetTimeline timeline, AuditLog audit, CancellationToken ct) =>
             {
                 var result = await timeline.HandleAsync(id, limit, after, ct);
+                if (result.IsOk)
+                {
+                    await audit.ViewedAsync(AuditActions.TimelineViewed, "customer", AuditLog.Id(id), id, ct: ct);
+                }
+
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .RequireAuthorization(Policies.Read)

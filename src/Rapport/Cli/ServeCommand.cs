@@ -103,6 +103,7 @@ internal static class ServeCommand
             admin.LockedUntil = null;
             admin.FailedSignIns = 0;
             await db.SaveChangesAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<UserSessions>().RevokeAllAsync(admin.Id, keep: null, ct);
         }
 
         Console.WriteLine($"Sign in as {DemoAdminEmail} with password {password}");

@@ -3,10 +3,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rapport.Api;
-using Rapport.Data;
 
 namespace Rapport.Identity;
 
@@ -44,6 +42,12 @@ public static class RapportClaims
     public const string UserId = "rapport:user_id";
     public const string ApiKeyId = "rapport:api_key_id";
     public const string SecurityStamp = "rapport:stamp";
+    /// <summary>The server-side session's token (its SHA-256 is the <c>user_sessions</c> id).</summary>
+    public const string SessionToken = "rapport:session";
+
+    /// <summary>The id of the current request's server-side session, if it has one.</summary>
+    public static string? GetSessionId(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue(SessionToken) is { Length: > 0 } token ? UserSessions.IdOf(token) : null;
 
     public static long? GetUserId(this ClaimsPrincipal principal) =>
         long.TryParse(principal.FindFirstValue(UserId), out var id) ? id : null;
@@ -97,8 +101,9 @@ public static class Authentication
         return services;
     }
 
-    public static ClaimsPrincipal PrincipalFor(User user) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal PrincipalFor(User user, string sessionToken) => new(new ClaimsIdentity(
         [
+            new Claim(RapportClaims.SessionToken, sessionToken),
             new Claim(RapportClaims.UserId, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(ClaimTypes.Name, user.DisplayName),
             new Claim(ClaimTypes.Email, user.Email),
@@ -107,17 +112,17 @@ public static class Authentication
         ],
         CookieScheme));
 
-    /// <summary>A disabled user, or one whose password or role changed, is signed out on the next request.</summary>
+    /// <summary>
+    /// Each request checks its server-side session (idle and absolute timeouts, revoked) and the user: a disabled
+    /// user, or one whose password or role changed (the security stamp), is signed out on the next request.
+    /// </summary>
     private static async Task ValidateUserAsync(CookieValidatePrincipalContext context)
     {
         var id = context.Principal?.GetUserId();
         var stamp = context.Principal?.FindFirstValue(RapportClaims.SecurityStamp);
-        var db = context.HttpContext.RequestServices.GetRequiredService<RapportDbContext>();
-        var current = id is null ? null : await db.Users.AsNoTracking()
-            .Where(u => u.Id == id)
-            .Select(u => new { u.SecurityStamp, u.Disabled })
-            .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (current is null || current.Disabled || current.SecurityStamp != stamp)
+        var token = context.Principal?.FindFirstValue(RapportClaims.SessionToken);
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessions>();
+        if (id is null || !await sessions.ValidateAsync(token, id.Value, stamp, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);

@@ -7,7 +7,7 @@ using Rapport.Identity;
 namespace Rapport.Pages;
 
 /// <summary>Cookie sign-in for staff. One generic message for every failure, so the page does not reveal which emails exist.</summary>
-public sealed class SignInModel(SignIn signIn, TimeProvider clock) : PageModel
+public sealed class SignInModel(SignIn signIn, UserSessions sessions, SignInThrottle throttle, TimeProvider clock) : PageModel
 {
     public const string GenericFailure = "That email and password do not match an active account.";
 
@@ -30,11 +30,23 @@ public sealed class SignInModel(SignIn signIn, TimeProvider clock) : PageModel
             return Page();
         }
 
+        var ip = HttpContext.Connection.RemoteIpAddress?.ToString();
+        if (throttle.Check(ip, email) is { } wait)
+        {
+            // Before the password is checked: a throttled attempt costs no hashing and counts towards no lockout.
+            var seconds = SignInThrottle.Seconds(wait);
+            Error = $"Too many sign-in attempts; wait {seconds} seconds and try again.";
+            Response.Headers.RetryAfter = seconds;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+
         var result = await signIn.HandleAsync(new SignInRequest(email, password), ct);
         switch (result.Outcome)
         {
             case SignInOutcome.Succeeded:
-                await HttpContext.SignInAsync(Authentication.CookieScheme, Authentication.PrincipalFor(result.User!));
+                var token = await sessions.StartAsync(result.User!.Id, ip, Request.Headers.UserAgent.ToString(), ct);
+                await HttpContext.SignInAsync(Authentication.CookieScheme, Authentication.PrincipalFor(result.User!, token));
                 return LocalRedirect(SafeReturnUrl());
             case SignInOutcome.LockedOut:
                 var minutes = Math.Max(1, (int)Math.Ceiling((result.LockedUntil!.Value - clock.GetUtcNow()).TotalMinutes));

@@ -49,6 +49,10 @@ public class RapportAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Rapport:CustomerChanges:Background", "false");
         // And the hourly playbook-task generator (GeneratePlaybookTasks): its first round would land a minute into a long test class.
         builder.UseSetting("Rapport:Tasks:Background", "false");
+        // Every request of the suite comes from one address and a few keys: limits the suite cannot reach (RateLimitTests lowers them).
+        builder.UseSetting("Rapport:RateLimits:SignInPerIp", "1000000");
+        builder.UseSetting("Rapport:RateLimits:SignInPerEmail", "1000000");
+        builder.UseSetting("Rapport:RateLimits:ApiPerMinute", "1000000");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

@@ -4,7 +4,7 @@ using Rapport.Identity;
 
 namespace Rapport.Pages.Admin;
 
-public sealed class UsersModel(ListUsers list, AddUser add, SetUserDisabled setDisabled, ChangeUserRole changeRole, TimeProvider clock) : AdminPageModel
+public sealed class UsersModel(ListUsers list, AddUser add, SetUserDisabled setDisabled, ChangeUserRole changeRole, UserSessions sessions, Rapport.Audit.AuditLog audit, TimeProvider clock) : AdminPageModel
 {
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
     public DateTimeOffset Now => clock.GetUtcNow();
@@ -53,6 +53,15 @@ public sealed class UsersModel(ListUsers list, AddUser add, SetUserDisabled setD
     {
         var result = await setDisabled.HandleAsync(id, disabled, User.GetUserId(), ct);
         return Done(result, result.IsOk ? $"{result.Value!.Email} is {(disabled ? "disabled" : "enabled again")}." : null);
+    }
+
+    /// <summary>Signs a user out everywhere (every server-side session ends at their next request).</summary>
+    public async Task<IActionResult> OnPostEndSessionsAsync(long id, CancellationToken ct)
+    {
+        var ended = await sessions.RevokeAllAsync(id, keep: id == User.GetUserId() ? User.GetSessionId() : null, ct);
+        await audit.RecordAsync("user.sessions_revoked", "user", Rapport.Audit.AuditLog.Id(id), details: new { ended }, ct: ct);
+        TempData["Flash"] = $"{Display.Plural(ended, "session")} ended.";
+        return Redirect("/admin/users");
     }
 
     public async Task<IActionResult> OnPostRoleAsync(long id, string? role, CancellationToken ct)

@@ -24,7 +24,8 @@ public sealed class DetailsModel(
     ListUsers listUsers,
     Rapport.Companies.SearchCompanies searchCompanies,
     TimeProvider clock,
-    IConfiguration configuration) : PageModel
+    IConfiguration configuration,
+    Rapport.Audit.AuditLog audit) : PageModel
 {
     public const int TimelinePageSize = 20;
 
@@ -54,6 +55,7 @@ public sealed class DetailsModel(
         CustomFields = await listCustomFields.HandleAsync(ct);
         Timeline = (await getTimeline.HandleAsync(id, TimelinePageSize, null, ct)).Value!;
         Interaction = InteractionForm.Default();
+        await audit.ViewedAsync(Rapport.Audit.AuditActions.CustomerViewed, "customer", Rapport.Audit.AuditLog.Id(id), id, ct: ct);
         return Page();
     }
 
@@ -212,6 +214,7 @@ public sealed class DetailsModel(
             return BadRequest();
         }
 
+        await audit.ViewedAsync(Rapport.Audit.AuditActions.TimelineViewed, "customer", Rapport.Audit.AuditLog.Id(id), id, ct: ct);
         Customer = EmptyCustomer(id);
         Timeline = page.Value!;
         return Partial("_TimelineItems", this);
