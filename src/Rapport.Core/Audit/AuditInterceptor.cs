@@ -275,7 +275,8 @@ public sealed class AuditInterceptor(AuditSettings settings, IAuditActorSource a
             return null;
         }
 
-        return string.Join(":", key.Properties.Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, CultureInfo.InvariantCulture)));
+        // Masked like the changes: a text key part can be personal (the tag in customer_tags' key).
+        return string.Join(":", key.Properties.Select(p => Convert.ToString(AuditMasking.Value(p, entry.Property(p.Name).CurrentValue), CultureInfo.InvariantCulture)));
     }
 
     private IEnumerable<AuditEvent> Rows(Pending pending)

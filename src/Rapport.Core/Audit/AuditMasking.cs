@@ -24,15 +24,17 @@ public static class AuditMasking
 
     public static bool IsClear(IProperty property)
     {
-        if (property.IsKey() || property.IsForeignKey())
-        {
-            return true;
-        }
-
         var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
         if (type == typeof(string))
         {
-            return ClearText.Contains(property.Name);
+            // A text key can be personal (a customer's tag is part of customer_tags' key); keys an admin defines (a custom
+            // field's or a value's key) are kept.
+            return ClearText.Contains(property.Name) || property.Name.EndsWith("Key", StringComparison.Ordinal);
+        }
+
+        if (property.IsKey() || property.IsForeignKey())
+        {
+            return true;
         }
 
         return type.IsEnum || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(short) ||

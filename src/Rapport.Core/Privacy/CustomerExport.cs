@@ -113,6 +113,11 @@ public sealed class CustomerExport(RapportDbContext db, TimeProvider clock)
             FROM consent_events WHERE customer_id = @id ORDER BY occurred_at, id
             """),
         new("preference_link", ["preference_links"], "SELECT created_at FROM preference_links WHERE customer_id = @id"),
+        // Who at the business did what with their data, by kind of actor (staff names and IP addresses are the staff's
+        // own personal data and stay out of the customer's copy; docs/privacy-requests.md).
+        new("audit", ["audit_events"], """
+            SELECT occurred_at, actor_kind, action, entity_type, entity_id, changes FROM audit_events WHERE customer_id = @id ORDER BY id
+            """),
     ];
 
     /// <summary>

@@ -11,6 +11,9 @@ public static class PrivacyServices
         services.AddScoped<CustomerExport>();
         services.AddScoped<EraseCustomer>();
         services.AddScoped<RetentionRules>();
+        services.AddScoped<PrivacyAudit>();
+        services.AddScoped<IErasureFollowUp>(sp => sp.GetRequiredService<PrivacyAudit>());
+        services.AddScoped<IRetentionRunFollowUp>(sp => sp.GetRequiredService<PrivacyAudit>());
         services.AddHostedService<RetentionSweeper>();
         return services;
     }
