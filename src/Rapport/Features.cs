@@ -1,3 +1,4 @@
+using Rapport.Access;
 using Rapport.Analytics;
 using Rapport.Companies;
 using Rapport.Customers;
@@ -36,6 +37,7 @@ public static class Features
     public static IServiceCollection AddRapportFeatures(this IServiceCollection services)
     {
         services.AddIdentityFeature();
+        services.AddAccess();
         services.AddDemo();
         services.AddCustomerChanges();
         services.AddCustomerMetrics();

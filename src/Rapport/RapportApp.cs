@@ -48,7 +48,7 @@ public static class RapportApp
         // Before the API's handlers: pages answer unexpected errors with HTML, the API with problem details.
         builder.Services.AddExceptionHandler<Pages.PageExceptionHandler>();
         builder.Services.AddRapportApi();
-        builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/", Policies.Read).AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Error"));
+        builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/", Policies.SignedIn).AuthorizeByModule().AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Error"));
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new Pages.PageResponseHeaders()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -75,6 +75,7 @@ public static class RapportApp
         });
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
+        app.UseAccessPolicy();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -104,7 +104,8 @@ public sealed class ListApiKeys(RapportDbContext db)
 /// <summary>Resolves a presented key to its role; records last use at most once a minute so reads stay reads.</summary>
 public sealed class AuthenticateApiKey(RapportDbContext db, TimeProvider clock)
 {
-    public sealed record Caller(long KeyId, string Name, Role Role);
+    /// <summary>Scopes: the permissions the key is limited to (space separated), null for all of its role's.</summary>
+    public sealed record Caller(long KeyId, string Name, Role Role, string? Scopes, long? CreatedByUserId);
 
     public async Task<Caller?> HandleAsync(string presented, CancellationToken ct)
     {
@@ -115,7 +116,7 @@ public sealed class AuthenticateApiKey(RapportDbContext db, TimeProvider clock)
 
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Prefix == prefix)
-            .Select(k => new { k.Id, k.Name, k.Role, k.SecretHash, k.RevokedAt, k.LastUsedAt })
+            .Select(k => new { k.Id, k.Name, k.Role, k.SecretHash, k.RevokedAt, k.LastUsedAt, k.Scopes, k.CreatedByUserId })
             .SingleOrDefaultAsync(ct);
         if (key is null || key.RevokedAt is not null ||
             !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(ApiKeyFormat.Hash(secret))))
@@ -129,6 +130,6 @@ public sealed class AuthenticateApiKey(RapportDbContext db, TimeProvider clock)
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
         }
 
-        return new Caller(key.Id, key.Name, key.Role);
+        return new Caller(key.Id, key.Name, key.Role, key.Scopes, key.CreatedByUserId);
     }
 }

@@ -9,7 +9,7 @@ public static class ApiKeyEndpoints
 
     public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
+        var group = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.AdminEdit);
 
         group.MapGet("/", async (ListApiKeys list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
             .WithSummary("List API keys (never their secrets)");

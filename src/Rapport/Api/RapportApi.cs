@@ -52,6 +52,7 @@ public static class RapportApi
         var api = app.MapGroup("/api/v1");
         // Feature endpoint groups are mapped here, one MapXEndpoints() per feature.
         api.MapApiKeyEndpoints();
+        api.MapAccessEndpoints();
         api.MapCustomerEndpoints();
         api.MapCustomFieldEndpoints();
         api.MapInteractionEndpoints();

@@ -22,7 +22,7 @@ public sealed class DetailsModel(GetSegment get, ListSegmentMembers members, Lis
     public string RulesText { get; private set; } = "";
     public Page<MemberRow> Members { get; private set; } = new([], null);
     public IReadOnlyList<SegmentEventLine> Events { get; private set; } = [];
-    public bool CanWrite => User.Can(Policies.WriteCatalog);
+    public bool CanWrite => User.Can(Policies.SegmentsEdit);
     public DateTimeOffset Now => clock.GetUtcNow();
 
     [BindProperty(SupportsGet = true)]
@@ -59,6 +59,11 @@ public sealed class DetailsModel(GetSegment get, ListSegmentMembers members, Lis
     /// <summary>The members as CSV, as the API's members.csv (pages take the sign-in cookie, the API only API keys).</summary>
     public async Task<IActionResult> OnGetCsvAsync(long id, CancellationToken ct)
     {
+        if (!User.Can(Policies.SegmentsExport))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         if (!await db.Set<Segment>().AnyAsync(s => s.Id == id, ct))
         {
             return NotFound();
