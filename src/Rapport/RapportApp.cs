@@ -77,6 +77,7 @@ public static class RapportApp
         app.UseAuthentication();
         app.UseAccessPolicy();
         app.UseAuthorization();
+        app.UseCustomerOwnership();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health").AllowAnonymous();

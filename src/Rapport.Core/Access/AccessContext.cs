@@ -33,6 +33,9 @@ public sealed class CustomerOwnership(RapportDbContext db, AccessContext access)
 {
     public bool Restricted => access.Restricted;
 
+    /// <summary>Whether the caller sees sensitive fields (exports read it here with the ownership filter).</summary>
+    public bool CanViewSensitive => access.CanViewSensitive;
+
     /// <summary>The customers the caller may see.</summary>
     public IQueryable<Customer> Visible(IQueryable<Customer> customers)
     {

@@ -11,6 +11,9 @@ public static class AccessServices
         services.AddScoped<CustomerOwnership>();
         services.AddScoped<GetPermissionMatrix>();
         services.AddScoped<UpdatePermissionMatrix>();
+        services.AddScoped<GetOwnership>();
+        services.AddScoped<UpdateOwnership>();
+        services.AddScoped<Teams>();
         return services;
     }
 }

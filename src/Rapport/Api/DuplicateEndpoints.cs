@@ -53,7 +53,7 @@ public static class DuplicateEndpoints
 
         customers.MapPost("/{id:long}/merge", async Task<Results<Ok<MergeResult>, ProblemHttpResult>> (
                 long id, MergeBody body, [FromHeader(Name = "If-Match")] string? ifMatch, MergeCustomers merge,
-                HttpContext http, HttpResponse response, CancellationToken ct) =>
+                Access.CustomerOwnership ownership, HttpContext http, HttpResponse response, CancellationToken ct) =>
             {
                 if (ETags.IfMatch(ifMatch, required: false, out var version) is { } problem)
                 {
@@ -63,6 +63,11 @@ public static class DuplicateEndpoints
                 if (body.MergeId is not { } mergeId)
                 {
                     return ApiProblems.Validation("mergeId", "Is required: the id of the customer to fold into this one.");
+                }
+
+                if (!await ownership.CanSeeAsync(mergeId, ct))
+                {
+                    return ApiProblems.Validation("mergeId", $"Customer {mergeId} does not exist.");
                 }
 
                 var result = await merge.HandleAsync(

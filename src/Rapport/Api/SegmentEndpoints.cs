@@ -157,14 +157,14 @@ public static class SegmentEndpoints
             .WithSummary("The members, by customer id; keyset paging")
             .WithDescription("limit: 1..200 (default 50). after: the 'next' cursor of the previous page, unchanged.");
 
-        group.MapGet("/{id:long}/members.csv", async Task<Results<EmptyHttpResult, ProblemHttpResult>> (long id, RapportDbContext db, HttpResponse response, CancellationToken ct) =>
+        group.MapGet("/{id:long}/members.csv", async Task<Results<EmptyHttpResult, ProblemHttpResult>> (long id, RapportDbContext db, Access.CustomerOwnership ownership, HttpResponse response, CancellationToken ct) =>
             {
                 if (!await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Set<Segment>(), s => s.Id == id, ct))
                 {
                     return ApiProblems.NotFound($"Segment {id} does not exist.");
                 }
 
-                await SegmentMembersCsv.WriteAsync(db, id, response, ct);
+                await SegmentMembersCsv.WriteAsync(db, ownership.Visible(db.Customers), id, response, ct);
                 return TypedResults.Empty;
             })
             .RequireAuthorization(Policies.SegmentsExport)

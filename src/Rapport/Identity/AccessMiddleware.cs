@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 
 namespace Rapport.Identity;
@@ -81,4 +82,52 @@ public static class PageAccessConventions
 
         return conventions;
     }
+}
+
+/// <summary>
+/// Record ownership for every route addressed by a customer's id, whatever feature maps it: <c>/api/v1/customers/{id}…</c>
+/// (detail, timeline, stage, values, merges, vCard, and what later features hang there), <c>/customers/{id}…</c> pages,
+/// and <c>/api/v1/interactions/{id}</c> and <c>/api/v1/transactions/{id}</c> through their customer. Another owner's
+/// customer answers 404 exactly as a missing one, so that its existence is not revealed.
+/// </summary>
+public static class CustomerOwnershipRoutes
+{
+    public static IApplicationBuilder UseCustomerOwnership(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var ownership = context.RequestServices.GetRequiredService<CustomerOwnership>();
+        if (ownership.Restricted &&
+            context.GetEndpoint() is RouteEndpoint endpoint &&
+            long.TryParse(context.GetRouteValue("id") as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            var db = context.RequestServices.GetRequiredService<Data.RapportDbContext>();
+            var ct = context.RequestAborted;
+            long? customerId = pattern.StartsWith("/api/v1/customers/{id", StringComparison.OrdinalIgnoreCase) ||
+                               pattern.StartsWith("/customers/{id", StringComparison.OrdinalIgnoreCase)
+                ? id
+                : pattern.StartsWith("/api/v1/interactions/{id", StringComparison.OrdinalIgnoreCase)
+                    ? await db.Interactions.Where(i => i.Id == id).Select(i => (long?)i.CustomerId).FirstOrDefaultAsync(ct) ?? 0
+                    : pattern.StartsWith("/api/v1/transactions/{id", StringComparison.OrdinalIgnoreCase)
+                        ? await db.Transactions.Where(t => t.Id == id).Select(t => (long?)t.CustomerId).FirstOrDefaultAsync(ct) ?? 0
+                        : null;
+            // 0: the interaction or transaction does not exist; its own endpoint answers that 404.
+            if (customerId is > 0 and var owner && !await ownership.CanSeeAsync(owner, ct))
+            {
+                if (pattern.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
+                {
+                    var what = pattern.StartsWith("/api/v1/customers", StringComparison.OrdinalIgnoreCase) ? "Customer"
+                        : pattern.StartsWith("/api/v1/interactions", StringComparison.OrdinalIgnoreCase) ? "Interaction" : "Transaction";
+                    await Api.ApiProblems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", $"{what} {id} does not exist.");
+                }
+                else
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                }
+
+                return;
+            }
+        }
+
+        await next();
+    });
 }

@@ -75,7 +75,9 @@ public sealed class DetailsModel(GetSegment get, ListSegmentMembers members, Lis
     private sealed class MembersCsv(RapportDbContext db, long id) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context) =>
-            SegmentMembersCsv.WriteAsync(db, id, context.HttpContext.Response, context.HttpContext.RequestAborted);
+            SegmentMembersCsv.WriteAsync(
+                db, context.HttpContext.RequestServices.GetRequiredService<Access.CustomerOwnership>().Visible(db.Customers), id,
+                context.HttpContext.Response, context.HttpContext.RequestAborted);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, int? version, [FromServices] DeleteSegment delete, CancellationToken ct)
