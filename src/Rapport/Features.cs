@@ -1,3 +1,4 @@
+using Rapport.Access;
 using Rapport.Analytics;
 using Rapport.Audit;
 using Rapport.Companies;
@@ -40,6 +41,7 @@ public static class Features
     {
         services.AddIdentityFeature();
         services.AddAudit();
+        services.AddAccess();
         services.AddDemo();
         services.AddCustomerChanges();
         services.AddCustomerMetrics();

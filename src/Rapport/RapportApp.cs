@@ -49,7 +49,7 @@ public static class RapportApp
         // Before the API's handlers: pages answer unexpected errors with HTML, the API with problem details.
         builder.Services.AddExceptionHandler<Pages.PageExceptionHandler>();
         builder.Services.AddRapportApi();
-        builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/", Policies.Read).AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Error"));
+        builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/", Policies.SignedIn).AuthorizeByModule().AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Error"));
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new Pages.PageResponseHeaders()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -77,7 +77,9 @@ public static class RapportApp
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
         app.UseRateLimiter();
+        app.UseAccessPolicy();
         app.UseAuthorization();
+        app.UseCustomerOwnership();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health").AllowAnonymous();

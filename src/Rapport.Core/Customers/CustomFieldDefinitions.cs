@@ -15,17 +15,19 @@ public sealed record CustomFieldRow(
     IReadOnlyList<string> Options,
     int Position,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool Sensitive = false);
 
 /// <summary>
 /// <c>Key</c>: lower case letters, digits and underscores, starting with a letter (e.g. <c>shoe_size</c>); it and
 /// <c>Type</c> cannot change later. <c>Options</c> is required for choice fields and refused for the others.
 /// <c>Position</c> orders fields on screens; when omitted the field goes last.
 /// </summary>
-public sealed record CreateCustomFieldRequest(string? Key, string? Label, CustomFieldType? Type, IReadOnlyList<string?>? Options = null, int? Position = null);
+/// <c>Sensitive</c>: values are hidden from roles without <c>customers.view-sensitive</c> (docs/security.md).
+public sealed record CreateCustomFieldRequest(string? Key, string? Label, CustomFieldType? Type, IReadOnlyList<string?>? Options = null, int? Position = null, bool? Sensitive = null);
 
 /// <summary>Only the fields given change. Options of a choice field can be added, reordered or removed while no customer uses them.</summary>
-public sealed record UpdateCustomFieldRequest(string? Label = null, IReadOnlyList<string?>? Options = null, int? Position = null);
+public sealed record UpdateCustomFieldRequest(string? Label = null, IReadOnlyList<string?>? Options = null, int? Position = null, bool? Sensitive = null);
 
 internal static partial class CustomFieldRules
 {
@@ -88,7 +90,7 @@ internal static partial class CustomFieldRules
     }
 
     public static CustomFieldRow ToRow(CustomFieldDefinition f) =>
-        new(f.Id, f.Key, f.Label, f.Type, f.OptionList, f.Position, f.CreatedAt, f.UpdatedAt);
+        new(f.Id, f.Key, f.Label, f.Type, f.OptionList, f.Position, f.CreatedAt, f.UpdatedAt, f.Sensitive);
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     public static partial Regex KeyShape();
@@ -144,6 +146,7 @@ public sealed class CreateCustomField(RapportDbContext db, ILogger<CreateCustomF
             Type = type,
             Options = options is null ? null : string.Join('\n', options),
             Position = position,
+            Sensitive = request.Sensitive ?? false,
         };
         db.CustomFields.Add(field);
         try
@@ -203,6 +206,7 @@ public sealed class UpdateCustomField(RapportDbContext db)
 
         field.Label = label ?? field.Label;
         field.Position = request.Position ?? field.Position;
+        field.Sensitive = request.Sensitive ?? field.Sensitive;
         await db.SaveChangesAsync(ct);
         return Result<CustomFieldRow>.Ok(CustomFieldRules.ToRow(field));
     }

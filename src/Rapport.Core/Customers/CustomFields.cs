@@ -20,6 +20,8 @@ public sealed class CustomFieldDefinition : Common.IStamped
     /// <summary>Allowed values of a Choice field, newline separated.</summary>
     public string? Options { get; set; }
     public int Position { get; set; }
+    /// <summary>Values are hidden from roles without <c>customers.view-sensitive</c> (pages, API, exports, segments).</summary>
+    public bool Sensitive { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

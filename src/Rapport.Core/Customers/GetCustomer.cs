@@ -78,13 +78,13 @@ public sealed record CustomerDetail(
     public double? ValueAlignment { get; init; }
 }
 
-public sealed class GetCustomer(RapportDbContext db)
+public sealed class GetCustomer(RapportDbContext db, Access.AccessContext access, Access.CustomerOwnership ownership)
 {
     public async Task<Result<CustomerDetail>> HandleAsync(long id, CancellationToken ct)
     {
         // A plain LEFT JOIN on the metrics key (a correlated FirstOrDefault would make EF number every metrics row).
         var row = await (
-                from customer in db.Customers.AsNoTracking().Where(x => x.Id == id)
+                from customer in ownership.Visible(db.Customers.AsNoTracking()).Where(x => x.Id == id)
                 from metrics in db.CustomerMetrics.AsNoTracking().Where(x => x.CustomerId == customer.Id).DefaultIfEmpty()
                 select new
                 {
@@ -101,7 +101,7 @@ public sealed class GetCustomer(RapportDbContext db)
 
         var tags = await db.CustomerTags.AsNoTracking().Where(t => t.CustomerId == id).Select(t => t.Tag).OrderBy(t => t).ToListAsync(ct);
         var values = await db.CustomerFieldValues.AsNoTracking()
-            .Where(v => v.CustomerId == id)
+            .Where(v => v.CustomerId == id && (access.CanViewSensitive || !v.Field!.Sensitive))
             .OrderBy(v => v.Field!.Position).ThenBy(v => v.Field!.Key)
             .Select(v => new CustomFieldValueRow(v.Field!.Key, v.Field.Label, v.Field.Type, v.TextValue, v.NumberValue, v.DateValue, v.BoolValue))
             .ToListAsync(ct);
@@ -113,7 +113,9 @@ public sealed class GetCustomer(RapportDbContext db)
 
         var alignment = await db.Set<Values.Profiles.CustomerValueProfile>().AsNoTracking()
             .Where(p => p.CustomerId == id && p.ProfilingEnabled).Select(p => p.Alignment).FirstOrDefaultAsync(ct);
-        return Result<CustomerDetail>.Ok(Build(row.Customer, row.Metrics, row.CompanyName, row.OwnerName, tags, values, externalIds) with { ValueAlignment = alignment });
+        var detail = Build(row.Customer, row.Metrics, row.CompanyName, row.OwnerName, tags, values, externalIds) with { ValueAlignment = alignment };
+        // Field protection: without customers.view-sensitive the birth date is null and sensitive custom fields are left out.
+        return Result<CustomerDetail>.Ok(access.CanViewSensitive ? detail : detail with { BirthDate = null });
     }
 
     /// <summary>A stored custom field value with its definition's key, label and type, as the detail is built from it.</summary>

@@ -49,7 +49,7 @@ public sealed record CustomerRow(
 /// <summary>The filters beyond search and tag, as validated.</summary>
 internal sealed record ListFilters(long? CompanyId, long? OwnerId, Stages.Stage? Stage, long? SegmentId, string? RfmSegment);
 
-public sealed class SearchCustomers(RapportDbContext db)
+public sealed class SearchCustomers(RapportDbContext db, Access.CustomerOwnership ownership)
 {
     /// <summary>At most this many words of <c>q</c> are used.</summary>
     public const int MaxSearchWords = 8;
@@ -307,7 +307,8 @@ public sealed class SearchCustomers(RapportDbContext db)
 
     private IQueryable<SearchRow> Filtered(IQueryable<CustomerMetrics> metrics, string? q, string? tag, ListFilters filters, List<long>? candidates)
     {
-        var customers = db.Customers.AsNoTracking();
+        // Record ownership: a restricted caller's list, search and exports hold only their own and their team's customers.
+        var customers = ownership.Visible(db.Customers.AsNoTracking());
         if (candidates is not null)
         {
             customers = customers.Where(c => candidates.Contains(c.Id));

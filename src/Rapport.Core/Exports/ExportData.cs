@@ -13,7 +13,7 @@ namespace Rapport.Exports;
 /// Checks an export's format and filters (a field error for anything wrong, before a byte is written) and returns
 /// the <see cref="ExportFile"/> that streams it. Shared by the API, the export page and <c>rapport export</c>.
 /// </summary>
-public sealed class ExportData(RapportDbContext db, SearchCustomers search, Audit.AuditLog audit, TimeProvider clock)
+public sealed class ExportData(RapportDbContext db, SearchCustomers search, Audit.AuditLog audit, Access.CustomerOwnership ownership, TimeProvider clock)
 {
     public async Task<Result<ExportFile>> HandleAsync(ExportRequest request, CancellationToken ct)
     {
@@ -84,7 +84,7 @@ public sealed class ExportData(RapportDbContext db, SearchCustomers search, Audi
             return first.As<ExportFile>();
         }
 
-        var reader = new ExportReader(db, search);
+        var reader = new ExportReader(db, search, ownership);
         var fields = await reader.CustomFieldsAsync(ct);
         var pages = (CancellationToken token) => reader.CustomerPagesAsync(filter, first.Value!, fields, token);
         var custom = ExportFormats.CustomColumns(fields);
@@ -143,12 +143,12 @@ public sealed class ExportData(RapportDbContext db, SearchCustomers search, Audi
             return errors.ToResult<ExportFile>();
         }
 
-        if (request.CustomerId is { } customerId && !await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        if (request.CustomerId is { } customerId && !await ownership.Visible(db.Customers).AnyAsync(c => c.Id == customerId, ct))
         {
             return Result<ExportFile>.Invalid("customerId", $"Customer {customerId} does not exist.");
         }
 
-        var reader = new ExportReader(db, search);
+        var reader = new ExportReader(db, search, ownership);
         var filter = new TimelineFilter(request.CustomerId, from, to, channel, type);
         if (request.Kind == ExportKind.Transactions)
         {

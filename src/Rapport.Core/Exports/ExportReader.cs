@@ -20,13 +20,14 @@ internal sealed record ExportCustomField(long Id, string Key, CustomFieldType Ty
 /// transactions and interactions newest first by (occurred_at, id) like their lists. Every query is no-tracking and a
 /// page is dropped once written, so memory stays flat whatever the row count.
 /// </summary>
-internal sealed class ExportReader(RapportDbContext db, SearchCustomers search)
+internal sealed class ExportReader(RapportDbContext db, SearchCustomers search, Access.CustomerOwnership ownership)
 {
     /// <summary>Orders or interactions per page (each page is one query plus one per related table).</summary>
     public const int TimelinePageSize = 2000;
 
+    /// <summary>The custom field columns; without <c>customers.view-sensitive</c> the fields marked sensitive are left out.</summary>
     public async Task<IReadOnlyList<ExportCustomField>> CustomFieldsAsync(CancellationToken ct) =>
-        await db.CustomFields.AsNoTracking().OrderBy(f => f.Position).ThenBy(f => f.Id)
+        await db.CustomFields.AsNoTracking().Where(f => !f.Sensitive || ownership.CanViewSensitive).OrderBy(f => f.Position).ThenBy(f => f.Id)
             .Select(f => new ExportCustomField(f.Id, f.Key, f.Type)).ToListAsync(ct);
 
     /// <summary>Pages of customers in the list's order, starting with <paramref name="first"/> (the validated first page).</summary>
@@ -61,10 +62,13 @@ internal sealed class ExportReader(RapportDbContext db, SearchCustomers search)
     public async Task<IReadOnlyList<CustomerExportRow>> CustomersAsync(IReadOnlyList<long> ids, IReadOnlyList<ExportCustomField> fields, CancellationToken ct)
     {
         var list = ids.ToList();
+        var sensitive = ownership.CanViewSensitive;
         var customers = await db.Customers.AsNoTracking().Where(c => list.Contains(c.Id))
             .Select(c => new
             {
-                c.Id, c.Email, c.FirstName, c.LastName, c.Phone, c.Street, c.City, c.PostalCode, c.Region, c.Country, c.BirthDate, c.Language,
+                c.Id, c.Email, c.FirstName, c.LastName, c.Phone, c.Street, c.City, c.PostalCode, c.Region, c.Country,
+                BirthDate = sensitive ? c.BirthDate : null, // field protection: empty without customers.view-sensitive
+                c.Language,
                 Company = c.Company != null ? c.Company.Name : null,
                 OwnerEmail = c.Owner != null ? c.Owner.Email : null,
                 c.CreatedAt, c.UpdatedAt,
@@ -114,6 +118,12 @@ internal sealed class ExportReader(RapportDbContext db, SearchCustomers search)
         while (true)
         {
             var query = db.Transactions.AsNoTracking();
+            if (ownership.Restricted)
+            {
+                var visible = ownership.VisibleIds();
+                query = query.Where(t => visible.Contains(t.CustomerId));
+            }
+
             if (filter.CustomerId is { } customerId)
             {
                 query = query.Where(t => t.CustomerId == customerId);
@@ -169,6 +179,12 @@ internal sealed class ExportReader(RapportDbContext db, SearchCustomers search)
         while (true)
         {
             var query = db.Interactions.AsNoTracking();
+            if (ownership.Restricted)
+            {
+                var visible = ownership.VisibleIds();
+                query = query.Where(i => visible.Contains(i.CustomerId));
+            }
+
             if (filter.CustomerId is { } customerId)
             {
                 query = query.Where(i => i.CustomerId == customerId);

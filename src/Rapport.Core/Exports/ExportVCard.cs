@@ -9,7 +9,7 @@ namespace Rapport.Exports;
 public sealed record CustomerVCard(string FileName, string Text);
 
 /// <summary>The vCard of one customer (4.0 unless <c>version</c> is 3.0), the same card the bulk vcf export writes.</summary>
-public sealed class ExportVCard(RapportDbContext db, SearchCustomers search, Audit.AuditLog audit)
+public sealed class ExportVCard(RapportDbContext db, SearchCustomers search, Audit.AuditLog audit, Access.CustomerOwnership ownership)
 {
     public async Task<Result<CustomerVCard>> HandleAsync(long customerId, string? version, CancellationToken ct)
     {
@@ -18,7 +18,7 @@ public sealed class ExportVCard(RapportDbContext db, SearchCustomers search, Aud
             return Result<CustomerVCard>.Invalid("version", "Must be 4.0 or 3.0.");
         }
 
-        var reader = new ExportReader(db, search);
+        var reader = new ExportReader(db, search, ownership);
         var rows = await reader.CustomersAsync([customerId], [], ct);
         if (rows.Count == 0)
         {

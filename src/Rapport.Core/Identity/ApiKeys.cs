@@ -6,12 +6,14 @@ using Rapport.Data;
 
 namespace Rapport.Identity;
 
-public sealed record CreateApiKeyRequest(string Name, Role Role, long? CreatedByUserId);
+/// <summary><c>Scopes</c>: permissions (<c>module.action</c>) the key is limited to, each one its role has; null or empty for all of its role's.</summary>
+public sealed record CreateApiKeyRequest(string Name, Role Role, long? CreatedByUserId, IReadOnlyList<string>? Scopes = null);
 
 /// <summary>The new key; <c>Key</c> is the only time the secret is shown.</summary>
-public sealed record CreatedApiKey(long Id, string Name, Role Role, string Prefix, string Key);
+public sealed record CreatedApiKey(long Id, string Name, Role Role, string Prefix, string Key, IReadOnlyList<string>? Scopes = null);
 
-public sealed record ApiKeyRow(long Id, string Name, string Prefix, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+/// <summary><c>Scopes</c>: space-separated permissions the key is limited to; null for all of its role's.</summary>
+public sealed record ApiKeyRow(long Id, string Name, string Prefix, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string? Scopes = null);
 
 /// <summary>
 /// API keys look like <c>rpk_&lt;prefix&gt;_&lt;secret&gt;</c>: the prefix (8 characters) finds the row, the secret
@@ -44,7 +46,7 @@ public static class ApiKeyFormat
     public static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
 
-public sealed class CreateApiKey(RapportDbContext db)
+public sealed class CreateApiKey(RapportDbContext db, Access.AccessPolicyCache access)
 {
     public async Task<Result<CreatedApiKey>> HandleAsync(CreateApiKeyRequest request, CancellationToken ct)
     {
@@ -55,6 +57,27 @@ public sealed class CreateApiKey(RapportDbContext db)
         if (!Enum.IsDefined(request.Role))
         {
             errors.Add("role", "Must be one of admin, marketing, sales, service, analyst.");
+        }
+
+        // Scopes narrow a key within its role, never beyond: each must be a permission the role has now (and the
+        // role's later losses apply to the key too, as its rights are the intersection at every request).
+        string? scopes = null;
+        if (request.Scopes is { Count: > 0 } && Enum.IsDefined(request.Role))
+        {
+            var snapshot = await access.GetAsync(ct);
+            foreach (var scope in request.Scopes)
+            {
+                if (scope is null || !Access.Permissions.Known.Contains(scope))
+                {
+                    errors.Add("scopes", $"'{scope}' is not a permission; the permissions are {string.Join(", ", Access.Permissions.All)}.");
+                }
+                else if (!snapshot.Allows(request.Role, scope))
+                {
+                    errors.Add("scopes", $"The role {Roles.Name(request.Role)} does not have '{scope}', so its key cannot either.");
+                }
+            }
+
+            scopes = string.Join(' ', Access.Permissions.All.Where(request.Scopes.Contains));
         }
 
         if (errors.Any)
@@ -69,11 +92,12 @@ public sealed class CreateApiKey(RapportDbContext db)
             Prefix = prefix,
             SecretHash = ApiKeyFormat.Hash(secret),
             Role = request.Role,
+            Scopes = scopes,
             CreatedByUserId = request.CreatedByUserId,
         };
         db.ApiKeys.Add(row);
         await db.SaveChangesAsync(ct);
-        return Result<CreatedApiKey>.Ok(new CreatedApiKey(row.Id, row.Name, row.Role, prefix, key));
+        return Result<CreatedApiKey>.Ok(new CreatedApiKey(row.Id, row.Name, row.Role, prefix, key, scopes?.Split(' ')));
     }
 }
 
@@ -89,7 +113,7 @@ public sealed class RevokeApiKey(RapportDbContext db, TimeProvider clock)
 
         key.RevokedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        return Result<ApiKeyRow>.Ok(new ApiKeyRow(key.Id, key.Name, key.Prefix, key.Role, key.CreatedAt, key.LastUsedAt, key.RevokedAt));
+        return Result<ApiKeyRow>.Ok(new ApiKeyRow(key.Id, key.Name, key.Prefix, key.Role, key.CreatedAt, key.LastUsedAt, key.RevokedAt, key.Scopes));
     }
 }
 
@@ -97,14 +121,15 @@ public sealed class ListApiKeys(RapportDbContext db)
 {
     public async Task<IReadOnlyList<ApiKeyRow>> HandleAsync(CancellationToken ct) =>
         await db.ApiKeys.AsNoTracking().OrderBy(k => k.Id)
-            .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.Role, k.CreatedAt, k.LastUsedAt, k.RevokedAt))
+            .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.Role, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.Scopes))
             .ToListAsync(ct);
 }
 
 /// <summary>Resolves a presented key to its role; records last use at most once a minute so reads stay reads.</summary>
 public sealed class AuthenticateApiKey(RapportDbContext db, TimeProvider clock)
 {
-    public sealed record Caller(long KeyId, string Name, Role Role);
+    /// <summary>Scopes: the permissions the key is limited to (space separated), null for all of its role's.</summary>
+    public sealed record Caller(long KeyId, string Name, Role Role, string? Scopes, long? CreatedByUserId);
 
     public async Task<Caller?> HandleAsync(string presented, CancellationToken ct)
     {
@@ -115,7 +140,7 @@ public sealed class AuthenticateApiKey(RapportDbContext db, TimeProvider clock)
 
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Prefix == prefix)
-            .Select(k => new { k.Id, k.Name, k.Role, k.SecretHash, k.RevokedAt, k.LastUsedAt })
+            .Select(k => new { k.Id, k.Name, k.Role, k.SecretHash, k.RevokedAt, k.LastUsedAt, k.Scopes, k.CreatedByUserId })
             .SingleOrDefaultAsync(ct);
         if (key is null || key.RevokedAt is not null ||
             !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(ApiKeyFormat.Hash(secret))))
@@ -129,6 +154,6 @@ public sealed class AuthenticateApiKey(RapportDbContext db, TimeProvider clock)
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
         }
 
-        return new Caller(key.Id, key.Name, key.Role);
+        return new Caller(key.Id, key.Name, key.Role, key.Scopes, key.CreatedByUserId);
     }
 }

@@ -28,6 +28,8 @@ public sealed class User : IStamped
     public bool Disabled { get; set; }
     /// <summary>Changes when the password or role changes, invalidating existing sign-in cookies.</summary>
     public string SecurityStamp { get; set; } = "";
+    /// <summary>With record ownership on, a restricted user sees customers owned by anyone in this team.</summary>
+    public long? TeamId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -41,6 +43,8 @@ public sealed class ApiKey : Common.ICreated
     public string Prefix { get; set; } = "";
     public string SecretHash { get; set; } = "";
     public Role Role { get; set; }
+    /// <summary>Permissions (<c>module.action</c>, space separated) the key is limited to, within its role; null for all of its role's.</summary>
+    public string? Scopes { get; set; }
     public long? CreatedByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }

@@ -19,7 +19,7 @@ public sealed record ListInteractionsQuery(
 /// Interactions newest first (by <c>OccurredAt</c>, then id, both descending), keyset-paged so that rows written while
 /// a client pages never cause duplicates or gaps. Filtering by a customer that does not exist is a field error.
 /// </summary>
-public sealed class ListInteractions(RapportDbContext db)
+public sealed class ListInteractions(RapportDbContext db, Access.CustomerOwnership ownership)
 {
     public async Task<Result<Page<InteractionDetail>>> HandleAsync(ListInteractionsQuery query, CancellationToken ct)
     {
@@ -41,12 +41,17 @@ public sealed class ListInteractions(RapportDbContext db)
             return errors.ToResult<Page<InteractionDetail>>();
         }
 
-        if (query.CustomerId is { } customerId && !await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        if (query.CustomerId is { } customerId && !await ownership.Visible(db.Customers).AnyAsync(c => c.Id == customerId, ct))
         {
             return Result<Page<InteractionDetail>>.Invalid("customerId", $"Customer {customerId} does not exist.");
         }
 
         var rows = db.Interactions.AsNoTracking();
+        if (ownership.Restricted)
+        {
+            var visible = ownership.VisibleIds();
+            rows = rows.Where(r => visible.Contains(r.CustomerId));
+        }
         if (query.CustomerId is { } id)
         {
             rows = rows.Where(i => i.CustomerId == id);

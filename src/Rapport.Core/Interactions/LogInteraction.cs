@@ -37,7 +37,7 @@ public sealed record LogInteractionRequest(
 /// Records an interaction and refreshes the customer's metrics row (interaction count, last interaction) in the same
 /// database transaction. An unknown customer is a field error on <c>customerId</c>.
 /// </summary>
-public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater metrics, WebhookOutbox outbox, Research.Evidence.MentionIndexer mentions, TimeProvider clock, ILogger<LogInteraction> logger)
+public sealed class LogInteraction(RapportDbContext db, Access.CustomerOwnership ownership, CustomerMetricsUpdater metrics, WebhookOutbox outbox, Research.Evidence.MentionIndexer mentions, TimeProvider clock, ILogger<LogInteraction> logger)
 {
     public async Task<Result<InteractionDetail>> HandleAsync(LogInteractionRequest request, CancellationToken ct)
     {
@@ -102,7 +102,7 @@ public sealed class LogInteraction(RapportDbContext db, CustomerMetricsUpdater m
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Customers.AnyAsync(c => c.Id == request.CustomerId, ct))
+        if (!await ownership.Visible(db.Customers).AnyAsync(c => c.Id == request.CustomerId, ct))
         {
             return Result<InteractionDetail>.Invalid("customerId", $"Customer {request.CustomerId} does not exist.");
         }

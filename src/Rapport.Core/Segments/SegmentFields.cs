@@ -114,10 +114,14 @@ public sealed class SegmentFieldCatalogue
 
     public bool SegmentExists(long id) => _segments.Contains(id);
 
-    public static async Task<SegmentFieldCatalogue> LoadAsync(RapportDbContext db, CancellationToken ct)
+    /// <param name="includeSensitive">
+    /// False for a caller without <c>customers.view-sensitive</c>: custom fields marked sensitive are then unknown, so a
+    /// rule cannot be used to probe their values (stored segments are evaluated with every field).
+    /// </param>
+    public static async Task<SegmentFieldCatalogue> LoadAsync(RapportDbContext db, CancellationToken ct, bool includeSensitive = true)
     {
         var extra = new List<SegmentField>();
-        foreach (var f in await db.Set<CustomFieldDefinition>().AsNoTracking().OrderBy(f => f.Position).ThenBy(f => f.Id).ToListAsync(ct))
+        foreach (var f in await db.Set<CustomFieldDefinition>().AsNoTracking().Where(f => includeSensitive || !f.Sensitive).OrderBy(f => f.Position).ThenBy(f => f.Id).ToListAsync(ct))
         {
             var (type, column, ops) = f.Type switch
             {

@@ -29,17 +29,17 @@ public static class SegmentContracts
     }
 }
 
-public sealed class ListSegmentFields(RapportDbContext db)
+public sealed class ListSegmentFields(RapportDbContext db, Access.AccessContext access)
 {
     public async Task<IReadOnlyList<SegmentFieldInfo>> HandleAsync(CancellationToken ct)
     {
-        var catalogue = await SegmentFieldCatalogue.LoadAsync(db, ct);
+        var catalogue = await SegmentFieldCatalogue.LoadAsync(db, ct, access.CanViewSensitive);
         return [.. catalogue.Fields.Select(f => new SegmentFieldInfo(f.Key, f.Label, f.Type.Key(), f.Group, [.. f.Ops.Select(o => o.Key())], f.Options))];
     }
 }
 
 /// <summary>Validates rules (<see cref="RuleParser"/>) and, for a stored segment, refuses references to itself and cycles.</summary>
-public sealed class SegmentRuleValidator(RapportDbContext db, SegmentEngine engine)
+public sealed class SegmentRuleValidator(RapportDbContext db, SegmentEngine engine, Access.AccessContext access)
 {
     public async Task<(RuleNode? Rules, SegmentDefinitions Definitions)> ValidateAsync(JsonElement? rules, long? segmentId, FieldErrors errors, CancellationToken ct)
     {
@@ -50,7 +50,7 @@ public sealed class SegmentRuleValidator(RapportDbContext db, SegmentEngine engi
             return (null, definitions);
         }
 
-        var catalogue = await SegmentFieldCatalogue.LoadAsync(db, ct);
+        var catalogue = await SegmentFieldCatalogue.LoadAsync(db, ct, access.CanViewSensitive);
         var parser = new RuleParser(catalogue, errors);
         var node = parser.Node(root, "rules", 1);
         if (node is null || errors.Any || segmentId is not { } self)
@@ -287,7 +287,7 @@ public sealed class SnapshotSegment(RapportDbContext db, SegmentEngine engine)
 
 public sealed record SegmentMembersQuery(long SegmentId, int? Limit, string? After);
 
-public sealed class ListSegmentMembers(RapportDbContext db)
+public sealed class ListSegmentMembers(RapportDbContext db, Access.CustomerOwnership ownership)
 {
     public async Task<Result<Page<MemberRow>>> HandleAsync(SegmentMembersQuery query, CancellationToken ct)
     {
@@ -309,14 +309,15 @@ public sealed class ListSegmentMembers(RapportDbContext db)
             return Result<Page<MemberRow>>.NotFound($"Segment {query.SegmentId} does not exist.");
         }
 
-        var rows = await Rows(db, query.SegmentId, after, limit + 1).ToListAsync(ct);
+        var rows = await Rows(db, query.SegmentId, after, limit + 1, ownership.Visible(db.Customers)).ToListAsync(ct);
         return Result<Page<MemberRow>>.Ok(Keyset.ToPage(rows, limit, r => Cursor.Encode(r.Id)));
     }
 
     /// <summary>Members by customer id (the primary key's order: the first page is an index range).</summary>
-    public static IQueryable<MemberRow> Rows(RapportDbContext db, long segmentId, long after, int take) =>
+    /// <param name="customers">The customers the caller may see (record ownership).</param>
+    public static IQueryable<MemberRow> Rows(RapportDbContext db, long segmentId, long after, int take, IQueryable<Customers.Customer> customers) =>
         (from m in db.Set<SegmentMember>().AsNoTracking()
-         join c in db.Customers.AsNoTracking() on m.CustomerId equals c.Id
+         join c in customers.AsNoTracking() on m.CustomerId equals c.Id
          where m.SegmentId == segmentId && m.CustomerId > after
          orderby m.CustomerId
          select new MemberRow(c.Id, c.FirstName, c.LastName, c.Email, c.City, c.Country)).Take(take);

@@ -12,7 +12,7 @@ namespace Rapport.Transactions;
 public sealed record ListTransactionsQuery(long? CustomerId = null, int? Limit = null, string? After = null);
 
 /// <summary>Transactions newest first (by <c>OccurredAt</c>, then id, both descending), keyset-paged.</summary>
-public sealed class ListTransactions(RapportDbContext db)
+public sealed class ListTransactions(RapportDbContext db, Access.CustomerOwnership ownership)
 {
     public async Task<Result<Page<TransactionRow>>> HandleAsync(ListTransactionsQuery query, CancellationToken ct)
     {
@@ -24,12 +24,17 @@ public sealed class ListTransactions(RapportDbContext db)
             return errors.ToResult<Page<TransactionRow>>();
         }
 
-        if (query.CustomerId is { } customerId && !await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        if (query.CustomerId is { } customerId && !await ownership.Visible(db.Customers).AnyAsync(c => c.Id == customerId, ct))
         {
             return Result<Page<TransactionRow>>.Invalid("customerId", $"Customer {customerId} does not exist.");
         }
 
         var rows = db.Transactions.AsNoTracking();
+        if (ownership.Restricted)
+        {
+            var visible = ownership.VisibleIds();
+            rows = rows.Where(r => visible.Contains(r.CustomerId));
+        }
         if (query.CustomerId is { } id)
         {
             rows = rows.Where(t => t.CustomerId == id);

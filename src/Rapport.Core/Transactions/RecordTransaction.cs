@@ -55,6 +55,7 @@ public sealed record TransactionLineRequest(
 /// </summary>
 public sealed class RecordTransaction(
     RapportDbContext db,
+    Access.CustomerOwnership ownership,
     CustomerMetricsUpdater metrics,
     WebhookOutbox outbox,
     TimeProvider clock,
@@ -103,7 +104,7 @@ public sealed class RecordTransaction(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Customers.AnyAsync(c => c.Id == request.CustomerId, ct))
+        if (!await ownership.Visible(db.Customers).AnyAsync(c => c.Id == request.CustomerId, ct))
         {
             return Result<TransactionDetail>.Invalid("customerId", $"Customer {request.CustomerId} does not exist.");
         }

@@ -5,11 +5,12 @@ namespace Rapport.Api;
 
 public static class ApiKeyEndpoints
 {
-    public sealed record CreateApiKeyBody(string? Name, Role? Role);
+    /// <summary><c>Scopes</c>: optional permissions (<c>module.action</c>) the key is limited to, within its role.</summary>
+    public sealed record CreateApiKeyBody(string? Name, Role? Role, IReadOnlyList<string>? Scopes = null);
 
     public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
+        var group = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.AdminEdit);
 
         group.MapGet("/", async (ListApiKeys list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
             .WithSummary("List API keys (never their secrets)");
@@ -21,7 +22,7 @@ public static class ApiKeyEndpoints
                     return ApiProblems.Validation("role", "Is required: one of admin, marketing, sales, service, analyst.");
                 }
 
-                var result = await create.HandleAsync(new CreateApiKeyRequest(body.Name ?? "", body.Role.Value, null), ct);
+                var result = await create.HandleAsync(new CreateApiKeyRequest(body.Name ?? "", body.Role.Value, null, body.Scopes), ct);
                 return result.IsOk ? TypedResults.Created($"/api/v1/api-keys/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
             .WithSummary("Create an API key; the response is the only time the key is shown");

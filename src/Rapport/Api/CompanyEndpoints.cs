@@ -10,7 +10,7 @@ public static class CompanyEndpoints
 {
     public static RouteGroupBuilder MapCompanyEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/companies").WithTags("Companies").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/companies").WithTags("Companies").RequireAuthorization(Policies.CustomersView);
 
         group.MapGet("/", async Task<Results<Ok<Page<CompanyRow>>, ProblemHttpResult>> (string? q, int? limit, string? after, SearchCompanies search, CancellationToken ct) =>
             {
@@ -31,7 +31,7 @@ public static class CompanyEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/companies/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Create a company");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<CompanyDetail>, ProblemHttpResult>> (long id, GetCompany get, HttpResponse response, CancellationToken ct) =>
@@ -64,7 +64,7 @@ public static class CompanyEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Change some fields of a company (merge patch: absent keeps, null clears); requires If-Match");
 
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, DeleteCompany delete, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
@@ -77,7 +77,7 @@ public static class CompanyEndpoints
                 var result = await delete.HandleAsync(id, version, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Delete a company; its customers stay, no longer linked to it");
 
         group.MapGet("/{id:long}/customers", async Task<Results<Ok<Page<CompanyCustomerRow>>, ProblemHttpResult>> (

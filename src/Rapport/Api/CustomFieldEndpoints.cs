@@ -13,7 +13,7 @@ public static class CustomFieldEndpoints
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<CustomFieldRow>>> (ListCustomFields list, CancellationToken ct) =>
                 TypedResults.Ok(await list.HandleAsync(ct)))
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CustomersView)
             .WithSummary("List custom field definitions in display order");
 
         group.MapPost("/", async Task<Results<Created<CustomFieldRow>, ProblemHttpResult>> (
@@ -22,7 +22,7 @@ public static class CustomFieldEndpoints
                 var result = await create.HandleAsync(body, ct);
                 return result.IsOk ? TypedResults.Created($"/api/v1/custom-fields/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.AdminEdit)
             .WithSummary("Define a custom field (key and type cannot change later)");
 
         group.MapPatch("/{id:long}", async Task<Results<Ok<CustomFieldRow>, ProblemHttpResult>> (
@@ -31,7 +31,7 @@ public static class CustomFieldEndpoints
                 var result = await update.HandleAsync(id, body, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.AdminEdit)
             .WithSummary("Change a custom field's label, options or position");
 
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (
@@ -40,7 +40,7 @@ public static class CustomFieldEndpoints
                 var result = await delete.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.AdminDelete)
             .WithSummary("Delete a custom field and every customer's value of it");
 
         return api;

@@ -24,7 +24,7 @@ public static class CustomerEndpoints
                 var result = await search.HandleAsync(new SearchCustomersRequest(q, tag, companyId, ownerId, sort, limit, after, stage, segmentId, rfmSegment), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CustomersView)
             .WithSummary("Search customers by name, email, tag, company, owner, stage, segment or RFM segment; keyset-paginated")
             .WithDescription("q: words matched in name and email, ignoring case and accents (a complete email address matches exactly). " +
                 "sort: name (default), -name, createdAt, -createdAt, revenue, -revenue, lastPurchase, -lastPurchase. " +
@@ -43,7 +43,7 @@ public static class CustomerEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/customers/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithIdempotency()
             .WithSummary("Create a customer; the response carries its ETag");
 
@@ -67,7 +67,7 @@ public static class CustomerEndpoints
 
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CustomersView)
             .WithSummary("Read a customer's full profile with tags, custom fields, external ids and metrics; ETag is the version")
             .WithDescription("With If-None-Match holding the current ETag the answer is 304 Not Modified without a body.");
 
@@ -89,7 +89,7 @@ public static class CustomerEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Update some fields of a customer; requires If-Match with the current ETag")
             .WithDescription("Only the fields present change; null clears a field. tags and externalIds replace the lists; " +
                 "customFields is merged by key (null clears a key). Missing If-Match: 428; stale: 412.");
@@ -105,7 +105,7 @@ public static class CustomerEndpoints
                 var result = await delete.HandleAsync(id, version, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Delete a customer with their history; If-Match is optional and checked when given");
 
         group.MapGet("/{id:long}/timeline", async Task<Results<Ok<Page<TimelineItem>>, ProblemHttpResult>> (
@@ -119,7 +119,7 @@ public static class CustomerEndpoints
 
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CustomersView)
             .WithSummary("A customer's interactions and transactions, newest first; keyset-paginated");
 
         return api;

@@ -16,11 +16,11 @@ public static class CustomerViewEndpoints
 {
     public static ViewCaller CallerOf(ClaimsPrincipal user) =>
         new(user.GetUserId(), long.TryParse(user.FindFirstValue(RapportClaims.ApiKeyId), out var key) ? key : null,
-            user.Can(Policies.Admin), user.Can(Policies.WriteCatalog));
+            user.Can(Policies.AdminEdit), user.Can(Policies.SegmentsEdit));
 
     public static RouteGroupBuilder MapCustomerViewEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/customer-views").WithTags("Customer views").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/customer-views").WithTags("Customer views").RequireAuthorization(Policies.CustomersView);
 
         group.MapGet("/", async (CustomerViews views, ClaimsPrincipal user, CancellationToken ct) =>
                 TypedResults.Ok(await views.ListAsync(CallerOf(user), ct)))
@@ -59,7 +59,7 @@ public static class CustomerViewEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/customer-views/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Save a view {name, shared, definition: {q, tag, companyId, ownerId, stage, segmentId, rfmSegment, sort, columns}}; shared needs write-catalog; a view made through the API belongs to the API key");
 
         group.MapPut("/{id:long}", async Task<Results<Ok<CustomerViewDetail>, ProblemHttpResult>> (
@@ -90,7 +90,7 @@ public static class CustomerViewEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Replace a view's name, sharing and definition (owner or admin); If-Match optional");
 
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (
@@ -110,7 +110,7 @@ public static class CustomerViewEndpoints
                 var result = await views.DeleteAsync(id, version, caller, ct);
                 return result.IsOk ? TypedResults.NoContent() : PlanEndpoints.Problem(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Delete a view (owner or admin)");
         return api;
     }

@@ -16,7 +16,7 @@ public static class DataQualityEndpoints
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithTags("Data quality")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.AnalyticsView)
             .WithSummary("The state of the customer data: completeness per field, invalid emails and phones, likely duplicates, stale records")
             .WithDescription($"staleMonths: customers neither updated nor active for this many months count as stale (1..{GetDataQuality.MaxStaleMonths}, default {GetDataQuality.DefaultStaleMonths}). " +
                 $"Each list holds at most {GetDataQuality.ListSize} items; the count is exact.");

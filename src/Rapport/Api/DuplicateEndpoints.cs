@@ -31,12 +31,12 @@ public static class DuplicateEndpoints
                 var result = await list.HandleAsync(new ListCandidatesRequest(status, minScore, limit, after), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CustomersView)
             .WithSummary("Candidate duplicate pairs with both customers' key fields, highest score first; keyset-paginated")
             .WithDescription("status: open (default), dismissed or all. minScore: 0..1. limit: 1..200 (default 50). after: the 'next' cursor of the previous page.");
 
         group.MapPost("/detect", async (DetectDuplicates detect, CancellationToken ct) => TypedResults.Ok(await detect.RunAsync(ct)))
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Run duplicate detection over all customers now; answers what changed")
             .WithDescription("New pairs become open candidates, open pairs that no longer match are removed, dismissed pairs stay dismissed.");
 
@@ -46,14 +46,14 @@ public static class DuplicateEndpoints
                 var result = await dismiss.HandleAsync(id, http.User.GetUserId(), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Mark a pair as two different customers; detection never proposes it again");
 
         var customers = api.MapGroup("/customers").WithTags("Duplicates").AddEndpointFilter<MergedCustomerFilter>();
 
         customers.MapPost("/{id:long}/merge", async Task<Results<Ok<MergeResult>, ProblemHttpResult>> (
                 long id, MergeBody body, [FromHeader(Name = "If-Match")] string? ifMatch, MergeCustomers merge,
-                HttpContext http, HttpResponse response, CancellationToken ct) =>
+                Access.CustomerOwnership ownership, HttpContext http, HttpResponse response, CancellationToken ct) =>
             {
                 if (ETags.IfMatch(ifMatch, required: false, out var version) is { } problem)
                 {
@@ -63,6 +63,11 @@ public static class DuplicateEndpoints
                 if (body.MergeId is not { } mergeId)
                 {
                     return ApiProblems.Validation("mergeId", "Is required: the id of the customer to fold into this one.");
+                }
+
+                if (!await ownership.CanSeeAsync(mergeId, ct))
+                {
+                    return ApiProblems.Validation("mergeId", $"Customer {mergeId} does not exist.");
                 }
 
                 var result = await merge.HandleAsync(
@@ -75,7 +80,7 @@ public static class DuplicateEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Customer.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Merge another customer into this one: chosen values, all history, tags and external ids; the other is deleted")
             .WithDescription("Body: {\"mergeId\": 12, \"fields\": {\"email\": \"merged\", \"customFields.roast\": \"survivor\"}, \"mergeVersion\": 3}. " +
                 "If-Match (optional) is this customer's ETag. Merging a customer with itself, unknown fields or an unknown mergeId: 400; stale: 412; " +
@@ -87,7 +92,7 @@ public static class DuplicateEndpoints
                 var result = await list.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CustomersView)
             .WithSummary("The customers merged into this one, newest first, with the field choices and what was moved");
 
         return api;

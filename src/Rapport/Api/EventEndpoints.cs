@@ -64,7 +64,7 @@ public static class EventEndpoints
     /// <summary>What both batch endpoints share: policy, documented body, raised body limit, problems, Idempotency-Key.</summary>
     private static RouteHandlerBuilder AsBatchEndpoint<TBody>(this RouteHandlerBuilder endpoint) where TBody : notnull => endpoint
         .WithTags("Batch ingestion")
-        .RequireAuthorization(Policies.WriteCrm)
+        .RequireAuthorization(Policies.CustomersEdit)
         .Accepts<TBody>("application/json")
         .WithMetadata(new RequestSizeLimitAttribute(MaxBatchBodyBytes))
         .ProducesProblem(StatusCodes.Status400BadRequest)

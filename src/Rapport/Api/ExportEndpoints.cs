@@ -14,7 +14,7 @@ public static class ExportEndpoints
 {
     public static RouteGroupBuilder MapExportEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/exports").WithTags("Exports").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/exports").WithTags("Exports").RequireAuthorization(Policies.CustomersExport);
 
         group.MapGet("/{kind}", async Task<Results<ExportDownload, ProblemHttpResult>> (
                 string kind, string? format,
@@ -52,7 +52,7 @@ public static class ExportEndpoints
                 return result.IsOk ? new VCardDownload(result.Value!) : ApiProblems.From(result);
             })
             .WithTags("Customers")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CustomersExport)
             .WithSummary("A customer's vCard (4.0, or 3.0 with version=3.0)")
             .Produces(StatusCodes.Status200OK, contentType: "text/vcard");
 

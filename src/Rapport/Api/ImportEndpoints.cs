@@ -21,7 +21,7 @@ public static class ImportEndpoints
 
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.ImportsView);
 
         group.MapPost("/preview", async Task<Results<Ok<ImportPreview>, ProblemHttpResult>> (HttpContext http, ImportFiles files, ImportSources sources, CancellationToken ct) =>
             {
@@ -47,7 +47,7 @@ public static class ImportEndpoints
                     files.Delete(upload.File!.Path);
                 }
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.ImportsEdit)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
             .WithSummary("Preview an import: detected encoding, delimiter and date format, the column mapping and the first rows with their problems")
             .WithDescription(ImportUpload.FormDescription + " Nothing is stored.");
@@ -73,7 +73,7 @@ public static class ImportEndpoints
                     ? TypedResults.Accepted($"/api/v1/imports/{result.Value!.Id}", result.Value)
                     : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.ImportsEdit)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
             .WithSummary("Start an import; it runs in the background (follow it at the Location)")
             .WithDescription(ImportUpload.FormDescription + " dryRun: true validates and counts every row and writes nothing but the rejects.");
@@ -107,6 +107,7 @@ public static class ImportEndpoints
 
                 return new RejectsCsvResult(rejects, import.Value);
             })
+            .RequireAuthorization(Policies.ImportsExport)
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("The rejected rows as CSV: the file's own columns, then line and reason");
 
@@ -126,7 +127,7 @@ public static class ImportEndpoints
                 var result = await cancel.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.ImportsEdit)
             .WithSummary("Cancel a queued or running import; batches already committed stay");
 
         return api;
@@ -136,7 +137,7 @@ public static class ImportEndpoints
     /// The policy an import of this kind needs: what it writes. The upload and cancel endpoints also require WriteCrm up
     /// front (every role that may import anything has it), so a role that may import nothing is refused before its upload is read.
     /// </summary>
-    public static string PolicyFor(ImportKind kind) => kind == ImportKind.Products ? Policies.WriteCatalog : Policies.WriteCrm;
+    public static string PolicyFor(ImportKind kind) => kind == ImportKind.Products ? Policies.CatalogEdit : Policies.CustomersEdit;
 
     private static ProblemHttpResult? Forbidden(ClaimsPrincipal user, ImportKind kind) => user.Can(PolicyFor(kind))
         ? null

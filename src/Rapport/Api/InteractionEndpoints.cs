@@ -23,7 +23,7 @@ public static class InteractionEndpoints
 
     public static RouteGroupBuilder MapInteractionEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/interactions").WithTags("Interactions").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/interactions").WithTags("Interactions").RequireAuthorization(Policies.CustomersView);
 
         group.MapGet("/", async Task<Results<Ok<Page<InteractionDetail>>, ProblemHttpResult>> (
                 long? customerId, string? channel, string? type, int? limit, string? after, ListInteractions list, CancellationToken ct) =>
@@ -56,7 +56,7 @@ public static class InteractionEndpoints
                     ct);
                 return result.IsOk ? TypedResults.Created($"/api/v1/interactions/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithIdempotency()
             .WithSummary("Log an interaction (a call, meeting, email, note, …) with a customer")
             .WithDescription("type is required. A note (type note) is internal, on channel other, and needs notes; other types need " +
@@ -74,7 +74,7 @@ public static class InteractionEndpoints
                 var result = await delete.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Delete an interaction");
 
         return api;

@@ -17,7 +17,7 @@ public static class PlanEndpoints
 {
     public static RouteGroupBuilder MapPlanEndpoints(this RouteGroupBuilder api)
     {
-        var plan = api.MapGroup("/plan").WithTags("Plan").RequireAuthorization(Policies.Read);
+        var plan = api.MapGroup("/plan").WithTags("Plan").RequireAuthorization(Policies.SegmentsView);
 
         plan.MapGet("/", async (GetPlan get, HttpResponse response, CancellationToken ct) =>
             {
@@ -29,7 +29,7 @@ public static class PlanEndpoints
 
         plan.MapPut("/", (UpdatePlanRequest body, UpdatePlanSummary update, GetPlan get, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Write(ifMatch, response, get, v => update.HandleAsync(body, v, ValueEndpoints.ActorOf(user), ct), ct))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Set the plan's title, summary and period; answers the plan");
 
         plan.MapGet("/goals/{id:long}", async Task<Results<Ok<PlanGoalView>, ProblemHttpResult>> (long id, GetPlan get, HttpResponse response, CancellationToken ct) =>
@@ -58,7 +58,7 @@ public static class PlanEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/plan/goals/{result.Value.Id}", document.Goals.Single(g => g.Id == result.Value.Id));
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Add a goal {title, description}");
 
         plan.MapPut("/goals/{id:long}", async Task<Results<Ok<PlanGoalView>, ProblemHttpResult>> (
@@ -78,12 +78,12 @@ public static class PlanEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok((await get.HandleAsync(ct)).Goals.Single(g => g.Id == id));
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Change a goal's title and description");
 
         plan.MapDelete("/goals/{id:long}", (long id, DeletePlanGoal delete, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Delete(ifMatch, response, v => delete.HandleAsync(id, v, ValueEndpoints.ActorOf(user), ct)))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsDelete)
             .WithSummary("Remove a goal and its objectives");
 
         plan.MapPost("/goals/{id:long}/objectives", async Task<Results<Created<PlanObjectiveView>, ProblemHttpResult>> (
@@ -103,7 +103,7 @@ public static class PlanEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/plan/objectives/{result.Value.Id}", await ObjectiveAsync(get, result.Value.Id!.Value, ct));
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Add an objective to a goal: {kpi, target (a number in the KPI's unit; percent as a fraction), deadline yyyy-MM-dd, not in the past}; its baseline is the KPI's current value");
 
         plan.MapGet("/objectives/{id:long}", async Task<Results<Ok<PlanObjectiveView>, ProblemHttpResult>> (long id, GetPlan get, HttpResponse response, CancellationToken ct) =>
@@ -133,17 +133,17 @@ public static class PlanEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(await ObjectiveAsync(get, id, ct));
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Change an objective (a new KPI takes a new baseline)");
 
         plan.MapDelete("/objectives/{id:long}", (long id, DeletePlanObjective delete, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Delete(ifMatch, response, v => delete.HandleAsync(id, v, ValueEndpoints.ActorOf(user), ct)))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsDelete)
             .WithSummary("Remove an objective");
 
         plan.MapPut("/values", (SetPlanValuesRequest body, SetPlanValues set, GetPlan get, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Write(ifMatch, response, get, v => set.HandleAsync(body, v, ValueEndpoints.ActorOf(user), ct), ct))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Replace the prioritised values with their messaging pillars: {values: [{valueId, headline, proofPoints: [..]}]}, first = highest priority");
 
         plan.MapGet("/values/proposal", async (ProposePlanValues propose, CancellationToken ct) => TypedResults.Ok(await propose.HandleAsync(ct)))
@@ -151,17 +151,17 @@ public static class PlanEndpoints
 
         plan.MapPost("/values/from-map", (TakePlanValuesFromMap take, GetPlan get, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Write(ifMatch, response, get, v => take.HandleAsync(v, ValueEndpoints.ActorOf(user), ct), ct))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Set the prioritised values to the map's shared values in map order, keeping the pillars of values already in the plan");
 
         plan.MapPut("/segments", (SetPlanSegmentsRequest body, SetPlanSegments set, GetPlan get, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Write(ifMatch, response, get, v => set.HandleAsync(body, v, ValueEndpoints.ActorOf(user), ct), ct))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Replace the target segments: {segmentIds: [..]}");
 
         plan.MapPut("/data-plan", (SetDataPlanRequest body, SetDataPlan set, GetPlan get, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Write(ifMatch, response, get, v => set.HandleAsync(body, v, ValueEndpoints.ActorOf(user), ct), ct))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Replace the data plan: {items: [{what, purpose, source, legalBasis, retention}]}; legalBasis: consent, contract, legalObligation, vitalInterests, publicTask, legitimateInterests");
 
         return api;

@@ -10,7 +10,7 @@ public static class PlaybookEndpoints
 {
     public static RouteGroupBuilder MapPlaybookEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/playbooks").WithTags("Playbooks").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/playbooks").WithTags("Playbooks").RequireAuthorization(Policies.SegmentsView);
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<PlaybookDetail>>> (ListPlaybooks list, CancellationToken ct) =>
                 TypedResults.Ok(await list.HandleAsync(ct)))
@@ -57,7 +57,7 @@ public static class PlaybookEndpoints
                 http.Response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Replace a stage's playbook (every field); requires If-Match")
             .WithDescription("minDaysBetweenContacts 0..365; maxContactsPerThirtyDays 1..30 and reachable with that spacing; " +
                              "maxDaysWithoutContact 1..730 and above the spacing, or null (no follow-up tasks); channels: interaction channels, " +
@@ -70,7 +70,7 @@ public static class PlaybookEndpoints
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithTags("Playbooks")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.SegmentsView)
             .WithSummary("A customer against their stage's playbook: last contact, contacts in 30 days, next contact allowed from, overdue since")
             .WithDescription("at: the instant to judge (default now). warnings: why an outbound contact at that instant would break the " +
                              "playbook; lastContactWarnings: what the latest outbound contact broke when it was made. Logging an interaction is " +

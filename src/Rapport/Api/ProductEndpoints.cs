@@ -10,7 +10,7 @@ public static class ProductEndpoints
 {
     public static RouteGroupBuilder MapProductEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Policies.CatalogView);
 
         group.MapGet("/", async Task<Results<Ok<Page<ProductRow>>, ProblemHttpResult>> (
                 string? q, string? category, bool? active, string? kind, int? limit, string? after, SearchProducts search, CancellationToken ct) =>
@@ -43,7 +43,7 @@ public static class ProductEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/products/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Create a product or service");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<ProductDetail>, ProblemHttpResult>> (long id, GetProduct get, HttpResponse response, CancellationToken ct) =>
@@ -76,7 +76,7 @@ public static class ProductEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Change some fields of a product (merge patch: absent keeps, null clears); requires If-Match");
 
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, DeleteProduct delete, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
@@ -89,7 +89,7 @@ public static class ProductEndpoints
                 var result = await delete.HandleAsync(id, version, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogDelete)
             .WithSummary("Delete a product that no transaction uses (409 otherwise: deactivate it instead)");
 
         return api;

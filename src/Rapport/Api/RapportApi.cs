@@ -53,6 +53,7 @@ public static class RapportApi
         // Feature endpoint groups are mapped here, one MapXEndpoints() per feature.
         api.MapApiKeyEndpoints();
         api.MapAuditEndpoints();
+        api.MapAccessEndpoints();
         api.MapCustomerEndpoints();
         api.MapCustomFieldEndpoints();
         api.MapInteractionEndpoints();

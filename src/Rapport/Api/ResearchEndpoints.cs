@@ -22,8 +22,8 @@ public static class ResearchEndpoints
 
     public static RouteGroupBuilder MapResearchEndpoints(this RouteGroupBuilder api)
     {
-        MapSessions(api.MapGroup("/research-sessions").WithTags("Research sessions").RequireAuthorization(Policies.Read));
-        MapThemes(api.MapGroup("/themes").WithTags("Themes").RequireAuthorization(Policies.Read));
+        MapSessions(api.MapGroup("/research-sessions").WithTags("Research sessions").RequireAuthorization(Policies.ResearchView));
+        MapThemes(api.MapGroup("/themes").WithTags("Themes").RequireAuthorization(Policies.ResearchView));
         return api;
     }
 
@@ -68,7 +68,7 @@ public static class ResearchEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/research-sessions/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithIdempotency()
             .WithSummary("Record an interview or focus group: kind, title, heldAt, interviewer, transcript, summary, participantIds")
             .WithDescription($"The transcript is at most {SessionLimits.Transcript:N0} characters; line breaks are stored as \\n. " +
@@ -88,7 +88,7 @@ public static class ResearchEndpoints
 
                 return Answer(await update.HandleAsync(id, version, body, ct), response);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Change a session (merge patch); requires If-Match")
             .WithDescription("A new transcript keeps every excerpt whose words it still contains (the excerpt moves with them); " +
                 "one that would lose an excerpt's words is refused on transcript.");
@@ -98,19 +98,19 @@ public static class ResearchEndpoints
                 var result = await delete.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Delete a session with its excerpts and the evidence they gave");
 
         group.MapPost("/{id:long}/participants", async Task<Results<Ok<SessionDetail>, ProblemHttpResult>> (
                 long id, ParticipantsBody body, AddParticipants add, HttpResponse response, CancellationToken ct) =>
                 Answer(await add.HandleAsync(id, body.CustomerIds, ct), response))
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Add participants ({\"customerIds\": [..]}); customers already taking part are kept");
 
         group.MapDelete("/{id:long}/participants/{customerId:long}", async Task<Results<Ok<SessionDetail>, ProblemHttpResult>> (
                 long id, long customerId, RemoveParticipant remove, HttpResponse response, CancellationToken ct) =>
                 Answer(await remove.HandleAsync(id, customerId, ct), response))
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Remove a participant (409 while an excerpt names them as its speaker)");
 
         group.MapPost("/{id:long}/excerpts", async Task<Results<Created<ExcerptDetail>, ProblemHttpResult>> (
@@ -119,7 +119,7 @@ public static class ResearchEndpoints
                 var result = await add.HandleAsync(id, body, user.GetUserId(), ct);
                 return result.IsOk ? TypedResults.Created($"/api/v1/research-sessions/{id}/excerpts/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithIdempotency()
             .WithSummary("Code an excerpt of the transcript: start and length (UTF-16) or the quoted text, a speaker, codes")
             .WithDescription("codes: [{\"value\": \"sustainability\", \"stance\": \"cares\"}, {\"theme\": \"gift wrapping\", \"stance\": \"indifferent\"}]. " +
@@ -131,7 +131,7 @@ public static class ResearchEndpoints
                 var result = await set.HandleAsync(id, excerptId, body.Codes, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Replace an excerpt's codes ({\"codes\": [..]})");
 
         group.MapDelete("/{id:long}/excerpts/{excerptId:long}", async Task<Results<NoContent, ProblemHttpResult>> (
@@ -140,7 +140,7 @@ public static class ResearchEndpoints
                 var result = await delete.HandleAsync(id, excerptId, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Delete an excerpt and its evidence");
     }
 
@@ -163,26 +163,26 @@ public static class ResearchEndpoints
 
         group.MapPost("/refresh", async Task<Ok<ThemeRefreshSummary>> (RefreshThemeProposals refresh, CancellationToken ct) =>
                 TypedResults.Ok(await refresh.HandleAsync(ct)))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Propose emergent themes again from all free text (survey answers, transcripts, interaction notes)")
             .WithDescription("Decided proposals (accepted, added, dismissed) are kept and never proposed again.");
 
         group.MapPost("/{id:long}/accept", async Task<Results<Ok<ThemeProposalDetail>, ProblemHttpResult>> (
                 long id, AcceptThemeRequest? body, AcceptThemeProposal accept, ClaimsPrincipal user, CancellationToken ct) =>
                 Answer(await accept.HandleAsync(id, body ?? new AcceptThemeRequest(), ValueEndpoints.ActorOf(user), ct)))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Accept a theme as a new value (key and name default to the phrase; the phrase is its vocabulary)");
 
         group.MapPost("/{id:long}/add-to-value", async Task<Results<Ok<ThemeProposalDetail>, ProblemHttpResult>> (
                 long id, AddThemeToValueRequest body, AddThemeToValue add, ClaimsPrincipal user, CancellationToken ct) =>
                 Answer(await add.HandleAsync(id, body, ValueEndpoints.ActorOf(user), ct)))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Add the theme's phrase to an existing value's vocabulary ({\"value\": key})");
 
         group.MapPost("/{id:long}/dismiss", async Task<Results<Ok<ThemeProposalDetail>, ProblemHttpResult>> (
                 long id, DismissThemeProposal dismiss, ClaimsPrincipal user, CancellationToken ct) =>
                 Answer(await dismiss.HandleAsync(id, ValueEndpoints.ActorOf(user), ct)))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Dismiss a theme: it is never proposed again");
     }
 

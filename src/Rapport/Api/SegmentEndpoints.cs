@@ -18,7 +18,7 @@ public static class SegmentEndpoints
 
     public static RouteGroupBuilder MapSegmentEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/segments").WithTags("Segments").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/segments").WithTags("Segments").RequireAuthorization(Policies.SegmentsView);
 
         group.MapGet("/fields", async (ListSegmentFields list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
             .WithSummary("Every field segment rules can test, with its type, allowed ops, options and group");
@@ -39,7 +39,7 @@ public static class SegmentEndpoints
             })
             .Accepts<PreviewBody>("application/json")
             // A POST: like every write-shaped route, not for read-only roles (the builder is marketing's tool).
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Count and first 10 customers matching a rule tree, without saving it");
 
         group.MapGet("/", async (ListSegments list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
@@ -71,7 +71,7 @@ public static class SegmentEndpoints
                 }
             })
             .Accepts<SegmentBody>("application/json")
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Create a segment (dynamic by default); its members are computed at once");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<SegmentDetail>, ProblemHttpResult>> (long id, GetSegment get, HttpResponse response, CancellationToken ct) =>
@@ -119,7 +119,7 @@ public static class SegmentEndpoints
                 }
             })
             .Accepts<SegmentBody>("application/json")
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Change a segment's name, description, kind or rules (absent keeps); requires If-Match. New rules rebuild the members.");
 
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, DeleteSegment delete, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
@@ -132,7 +132,7 @@ public static class SegmentEndpoints
                 var result = await delete.HandleAsync(id, version, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsDelete)
             .WithSummary("Delete a segment; 409 while another segment's rules use it");
 
         group.MapPost("/{id:long}/snapshot", async Task<Results<Ok<SegmentDetail>, ProblemHttpResult>> (long id, SnapshotSegment snapshot, HttpResponse response, CancellationToken ct) =>
@@ -146,7 +146,7 @@ public static class SegmentEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Take the members again from the rules now (a static segment's new snapshot); records no events");
 
         group.MapGet("/{id:long}/members", async Task<Results<Ok<Page<MemberRow>>, ProblemHttpResult>> (long id, int? limit, string? after, ListSegmentMembers list, CancellationToken ct) =>
@@ -157,16 +157,17 @@ public static class SegmentEndpoints
             .WithSummary("The members, by customer id; keyset paging")
             .WithDescription("limit: 1..200 (default 50). after: the 'next' cursor of the previous page, unchanged.");
 
-        group.MapGet("/{id:long}/members.csv", async Task<Results<EmptyHttpResult, ProblemHttpResult>> (long id, RapportDbContext db, HttpResponse response, CancellationToken ct) =>
+        group.MapGet("/{id:long}/members.csv", async Task<Results<EmptyHttpResult, ProblemHttpResult>> (long id, RapportDbContext db, Access.CustomerOwnership ownership, HttpResponse response, CancellationToken ct) =>
             {
                 if (!await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Set<Segment>(), s => s.Id == id, ct))
                 {
                     return ApiProblems.NotFound($"Segment {id} does not exist.");
                 }
 
-                await SegmentMembersCsv.WriteAsync(db, id, response, ct);
+                await SegmentMembersCsv.WriteAsync(db, ownership.Visible(db.Customers), id, response, ct);
                 return TypedResults.Empty;
             })
+            .RequireAuthorization(Policies.SegmentsExport)
             .WithSummary("The members as CSV (streamed, by customer id)");
 
         group.MapGet("/{id:long}/events", async Task<Results<Ok<Page<SegmentEventRow>>, ProblemHttpResult>> (long id, int? limit, string? after, ListSegmentEvents list, CancellationToken ct) =>

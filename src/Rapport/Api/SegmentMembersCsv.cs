@@ -11,7 +11,8 @@ public static class SegmentMembersCsv
 {
     private const int Batch = 5_000;
 
-    public static async Task WriteAsync(RapportDbContext db, long segmentId, HttpResponse response, CancellationToken ct)
+    /// <param name="customers">The customers the caller may see (record ownership).</param>
+    public static async Task WriteAsync(RapportDbContext db, IQueryable<Customers.Customer> customers, long segmentId, HttpResponse response, CancellationToken ct)
     {
         response.ContentType = "text/csv; charset=utf-8";
         response.Headers.ContentDisposition = $"attachment; filename=\"segment-{segmentId}-members.csv\"";
@@ -20,7 +21,7 @@ public static class SegmentMembersCsv
         long after = 0;
         while (true)
         {
-            var rows = await ListSegmentMembers.Rows(db, segmentId, after, Batch).ToListAsync(ct);
+            var rows = await ListSegmentMembers.Rows(db, segmentId, after, Batch, customers).ToListAsync(ct);
             foreach (var r in rows)
             {
                 await writer.WriteLineAsync(string.Join(',', r.Id.ToString(CultureInfo.InvariantCulture), Csv(r.FirstName), Csv(r.LastName), Csv(r.Email), Csv(r.City), Csv(r.Country)));

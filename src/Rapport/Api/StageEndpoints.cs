@@ -21,7 +21,7 @@ public static class StageEndpoints
 
     public static RouteGroupBuilder MapStageEndpoints(this RouteGroupBuilder api)
     {
-        var stages = api.MapGroup("/stages").WithTags("Stages").RequireAuthorization(Policies.Read);
+        var stages = api.MapGroup("/stages").WithTags("Stages").RequireAuthorization(Policies.SegmentsView);
         stages.MapGet("", async Task<Ok<StageCountsResponse>> (GetStageCounts counts, CancellationToken ct) =>
             {
                 var rows = await counts.HandleAsync(ct);
@@ -72,7 +72,7 @@ public static class StageEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value.Settings);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.SegmentsEdit)
             .WithSummary("Change the thresholds (omitted fields keep their value); every stage is recomputed")
             .WithDescription("Windows 1–3650 days, loyaltyMinPurchases 1–1000, loyaltyMinPAlive 0–1, promoterMinScore 0–10, engagementTypes " +
                 "a non-empty list of interaction types. With If-Match, a stale version is 412. Up to Rapport:Stages:InlineRecomputeLimit " +
@@ -80,10 +80,10 @@ public static class StageEndpoints
 
         stages.MapPost("/recompute", async Task<Ok<StageRecomputeResult>> (RecomputeStages recompute, CancellationToken ct) =>
                 TypedResults.Ok(await recompute.AllAsync(ct)))
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.AdminEdit)
             .WithSummary("Recompute every customer's stage now; answers the counts per stage, how many changed and the time taken");
 
-        var customers = api.MapGroup("/customers").WithTags("Stages").RequireAuthorization(Policies.Read).AddEndpointFilter<MergedCustomerFilter>();
+        var customers = api.MapGroup("/customers").WithTags("Stages").RequireAuthorization(Policies.CustomersView).AddEndpointFilter<MergedCustomerFilter>();
         customers.MapGet("/{id:long}/stage", async Task<Results<Ok<CustomerStageDetail>, ProblemHttpResult>> (long id, GetCustomerStage get, CancellationToken ct) =>
             {
                 var result = await get.HandleAsync(id, ct);
@@ -97,7 +97,7 @@ public static class StageEndpoints
                 var result = await set.HandleAsync(id, body, user.GetUserId(), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : Problem(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Override a customer's stage: {\"stage\":\"loyalty\",\"reason\":\"…\",\"expiresAt\":null}; wins over the rules until it expires or is removed");
 
         customers.MapDelete("/{id:long}/stage/override", async Task<Results<Ok<CustomerStageDetail>, ProblemHttpResult>> (
@@ -106,7 +106,7 @@ public static class StageEndpoints
                 var result = await remove.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : Problem(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Remove a customer's override; the rules place them again at once");
         return api;
     }

@@ -15,8 +15,8 @@ public static class SurveyEndpoints
 {
     public static RouteGroupBuilder MapSurveyEndpoints(this RouteGroupBuilder api)
     {
-        MapSurveys(api.MapGroup("/surveys").WithTags("Surveys").RequireAuthorization(Policies.Read));
-        MapResponses(api.MapGroup("/survey-responses").WithTags("Surveys").RequireAuthorization(Policies.Read));
+        MapSurveys(api.MapGroup("/surveys").WithTags("Surveys").RequireAuthorization(Policies.ResearchView));
+        MapResponses(api.MapGroup("/survey-responses").WithTags("Surveys").RequireAuthorization(Policies.ResearchView));
         return api;
     }
 
@@ -54,7 +54,7 @@ public static class SurveyEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/surveys/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithIdempotency()
             .WithSummary("Create a draft survey: {title, intro, thankYou, closesAt, anonymousEnabled, questions: [{kind, prompt, helpText, required, options, value, key}]}");
 
@@ -72,7 +72,7 @@ public static class SurveyEndpoints
 
                 return Answer(await update.HandleAsync(id, version, body, ct), response);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Change title, intro, thankYou, closesAt or anonymousEnabled (merge patch); requires If-Match; a closed survey answers 409");
 
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, DeleteSurvey delete, CancellationToken ct) =>
@@ -80,31 +80,31 @@ public static class SurveyEndpoints
                 var result = await delete.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchDelete)
             .WithSummary("Delete a draft survey (a published one answers 409: close it instead)");
 
         group.MapPost("/{id:long}/questions", async Task<Results<Ok<SurveyDetail>, ProblemHttpResult>> (
                 long id, SurveyQuestionInput body, AddSurveyQuestion add, HttpResponse response, CancellationToken ct) =>
                 Answer(await add.HandleAsync(id, body, ct), response))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Add a question at the end of a draft: {kind, prompt, helpText, required, options, value, key}; answers the survey");
 
         group.MapPatch("/{id:long}/questions/{questionId:long}", async Task<Results<Ok<SurveyDetail>, ProblemHttpResult>> (
                 long id, long questionId, SurveyQuestionChanges body, UpdateSurveyQuestion update, HttpResponse response, CancellationToken ct) =>
                 Answer(await update.HandleAsync(id, questionId, body, ct), response))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Change a question (merge patch); once the survey is open only prompt and helpText (409 otherwise)");
 
         group.MapDelete("/{id:long}/questions/{questionId:long}", async Task<Results<Ok<SurveyDetail>, ProblemHttpResult>> (
                 long id, long questionId, RemoveSurveyQuestion remove, HttpResponse response, CancellationToken ct) =>
                 Answer(await remove.HandleAsync(id, questionId, ct), response))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchDelete)
             .WithSummary("Remove a question from a draft; answers the survey");
 
         group.MapPut("/{id:long}/questions/order", async Task<Results<Ok<SurveyDetail>, ProblemHttpResult>> (
                 long id, ReorderQuestionsRequest body, ReorderSurveyQuestions reorder, HttpResponse response, CancellationToken ct) =>
                 Answer(await reorder.HandleAsync(id, body, ct), response))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Reorder a draft's questions: {questionIds: [every question id once, in the new order]}");
 
         group.MapPost("/{id:long}/publish", async Task<Results<Ok<SurveyDetail>, ProblemHttpResult>> (
@@ -117,7 +117,7 @@ public static class SurveyEndpoints
 
                 return Answer(await publish.HandleAsync(id, version, ct), response);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Publish a draft: it opens for answers and its questions lock except their wording");
 
         group.MapPost("/{id:long}/close", async Task<Results<Ok<SurveyDetail>, ProblemHttpResult>> (
@@ -130,7 +130,7 @@ public static class SurveyEndpoints
 
                 return Answer(await close.HandleAsync(id, version, ct), response);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Close an open survey: every link then shows a closed page and stores nothing");
 
         group.MapGet("/{id:long}/invitations", async Task<Results<Ok<IReadOnlyList<SurveyInvitationDetail>>, ProblemHttpResult>> (
@@ -139,7 +139,7 @@ public static class SurveyEndpoints
                 var result = await list.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("The survey's invitations with each customer's personal link (write-research: the links answer as the customer)");
 
         group.MapPost("/{id:long}/invitations", async Task<Results<Ok<InviteCustomersResult>, ProblemHttpResult>> (
@@ -148,13 +148,13 @@ public static class SurveyEndpoints
                 var result = await invite.HandleAsync(id, body, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary($"Invite customers: {{customerIds: [...]}} and/or {{tag}}; one link per customer (inviting again returns it); at most {InviteCustomers.MaxPerRequest} at a time");
 
         group.MapPut("/{id:long}/anonymous-link", async Task<Results<Ok<SurveyDetail>, ProblemHttpResult>> (
                 long id, AnonymousLinkRequest body, UpdateSurvey update, HttpResponse response, CancellationToken ct) =>
                 Answer(await update.HandleAsync(id, null, new SurveyChanges { AnonymousEnabled = body.Enabled }, ct), response))
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Turn the anonymous link on or off: {enabled}; the survey's anonymousLink is the path to share");
 
         group.MapGet("/{id:long}/responses", async Task<Results<Ok<Page<SurveyResponseSummary>>, ProblemHttpResult>> (
@@ -215,7 +215,7 @@ public static class SurveyEndpoints
                     return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
                 }
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Import responses collected elsewhere from CSV (text/csv or multipart 'file'): columns = question keys or positions, optional email or customer_id, response_id (re-import updates), submitted_at")
             .WithDescription("Answers {created, updated, rejected: [{line, reason}], rejectedTotal}; good rows are stored even when others are rejected.");
     }
@@ -253,7 +253,7 @@ public static class SurveyEndpoints
                 var result = await delete.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchDelete)
             .WithSummary("Delete a response with its answers and the value evidence it produced");
     }
 }

@@ -16,7 +16,7 @@ public static class SurveyResultEndpoints
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithTags("Surveys")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.ResearchView)
             .WithSummary("A survey's results: per question the distribution, the mean, NPS and CSAT with 95 % intervals, value rankings, and free-text answers grouped by the values found in them");
         return api;
     }

@@ -10,7 +10,7 @@ public static class TaskEndpoints
 {
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/tasks").WithTags("Tasks").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/tasks").WithTags("Tasks").RequireAuthorization(Policies.CustomersView);
 
         group.MapGet("/", async Task<Results<Ok<Page<TaskDetail>>, ProblemHttpResult>> (
                 string? assignee, string? status, DateOnly? dueBefore, long? customerId, string? origin, int? limit, string? after,
@@ -68,7 +68,7 @@ public static class TaskEndpoints
                 http.Response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/tasks/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Create a manual task (assigned to the caller's user unless assigneeUserId is given; due today unless dueOn is given)");
 
         group.MapGet("/{id:long}", async Task<Results<Ok<TaskDetail>, ProblemHttpResult>> (long id, GetTask get, HttpResponse response, CancellationToken ct) =>
@@ -101,7 +101,7 @@ public static class TaskEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Change a task's title, notes, due day, assignee or customer (merge patch); requires If-Match");
 
         MapAction(group, "complete", TaskAction.Complete, "Mark an open task done");
@@ -146,6 +146,6 @@ public static class TaskEndpoints
                 http.Response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary(summary + " (If-Match optional)");
 }

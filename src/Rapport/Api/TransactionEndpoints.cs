@@ -22,7 +22,7 @@ public static class TransactionEndpoints
 
     public static RouteGroupBuilder MapTransactionEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/transactions").WithTags("Transactions").RequireAuthorization(Policies.Read);
+        var group = api.MapGroup("/transactions").WithTags("Transactions").RequireAuthorization(Policies.CustomersView);
 
         group.MapGet("/", async Task<Results<Ok<Page<TransactionRow>>, ProblemHttpResult>> (
                 long? customerId, int? limit, string? after, ListTransactions list, CancellationToken ct) =>
@@ -64,7 +64,7 @@ public static class TransactionEndpoints
                     ct);
                 return result.IsOk ? TypedResults.Created($"/api/v1/transactions/{result.Value!.Id}", result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithIdempotency()
             .WithSummary("Record a transaction (an order) with its line items; a repeated externalId for the customer is a 409")
             .WithDescription("total defaults to the sum of the line amounts (quantity × unitPrice); when both are sent they may differ " +
@@ -83,7 +83,7 @@ public static class TransactionEndpoints
                 var result = await delete.HandleAsync(id, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersDelete)
             .WithSummary("Delete a transaction and its lines");
 
         return api;

@@ -19,9 +19,9 @@ public static class ValueEndpoints
 
     public static RouteGroupBuilder MapValueEndpoints(this RouteGroupBuilder api)
     {
-        MapValues(api.MapGroup("/values").WithTags("Values").RequireAuthorization(Policies.Read));
-        MapProductValues(api.MapGroup("/products").WithTags("Values").RequireAuthorization(Policies.Read));
-        MapPartners(api.MapGroup("/partners").WithTags("Partners").RequireAuthorization(Policies.Read));
+        MapValues(api.MapGroup("/values").WithTags("Values").RequireAuthorization(Policies.CatalogView));
+        MapProductValues(api.MapGroup("/products").WithTags("Values").RequireAuthorization(Policies.CatalogView));
+        MapPartners(api.MapGroup("/partners").WithTags("Partners").RequireAuthorization(Policies.CatalogView));
         api.MapGet("/product-values", async Task<Results<Ok<ProductValueMatrix>, ProblemHttpResult>> (
                 string? category, bool? includeInactive, GetProductValueMatrix matrix, CancellationToken ct) =>
             {
@@ -29,7 +29,7 @@ public static class ValueEndpoints
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithTags("Values")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.CatalogView)
             .WithSummary("Products × values: each active value's products and each product's strength (1–3) per value, and the values no product supports")
             .WithDescription($"category narrows the products; includeInactive adds inactive products. At most {GetProductValueMatrix.MaxProducts} products (truncated says when more matched).");
         return api;
@@ -74,7 +74,7 @@ public static class ValueEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/values/{result.Value.Key}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithIdempotency()
             .WithSummary("Add a value to the taxonomy (key: lower snake case, unique for ever)");
 
@@ -92,7 +92,7 @@ public static class ValueEndpoints
 
                 return Answer(await update.HandleAsync(key, version, body, ActorOf(user), ct), response);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Change a value's name, description or vocabulary (merge patch; vocabulary replaces the list); requires If-Match");
 
         group.MapPost("/{key}/merge", async Task<Results<Ok<ValueDetail>, ProblemHttpResult>> (
@@ -105,7 +105,7 @@ public static class ValueEndpoints
 
                 return Answer(await merge.HandleAsync(key, body.Into, version, ActorOf(user), ct), response);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Merge this value into another ({\"into\": key}): vocabulary, product tags and partner ratings move; answers the target");
 
         group.MapPost("/{key}/retire", async Task<Results<Ok<ValueDetail>, ProblemHttpResult>> (
@@ -118,7 +118,7 @@ public static class ValueEndpoints
 
                 return Answer(await status.RetireAsync(key, version, ActorOf(user), ct), response);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Retire a value (kept with its history; no longer offered for tags and ratings)");
 
         group.MapPost("/{key}/reinstate", async Task<Results<Ok<ValueDetail>, ProblemHttpResult>> (
@@ -131,7 +131,7 @@ public static class ValueEndpoints
 
                 return Answer(await status.ReinstateAsync(key, version, ActorOf(user), ct), response);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Reinstate a retired value (a merged value cannot be reinstated: 409)");
 
         group.MapGet("/{key}/history", async Task<Results<Ok<ValueHistory>, ProblemHttpResult>> (string key, GetValueHistory history, CancellationToken ct) =>
@@ -144,7 +144,7 @@ public static class ValueEndpoints
         group.MapPut("/{key}/importance", async Task<Results<Ok<ValueDetail>, ProblemHttpResult>> (
                 string key, RateImportanceRequest body, RateValueImportance rate, ClaimsPrincipal user, HttpResponse response, CancellationToken ct) =>
                 Answer(await rate.HandleAsync(key, body, ActorOf(user), ct), response))
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Rate the value's importance to the business: {importance 1-5, evidence, ownerId}; earlier ratings stay in the history");
     }
 
@@ -163,7 +163,7 @@ public static class ValueEndpoints
                 var result = await set.HandleAsync(id, body, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Replace a product's value tags: {values: [{value: key, strength: 1-3}]}");
     }
 
@@ -184,7 +184,7 @@ public static class ValueEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Created($"/api/v1/partners/{result.Value.Id}", result.Value);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithIdempotency()
             .WithSummary("Add a partner or influencer");
 
@@ -218,7 +218,7 @@ public static class ValueEndpoints
                 response.Headers.ETag = ETags.Of(result.Value!.Version);
                 return TypedResults.Ok(result.Value);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Change a partner (merge patch); requires If-Match");
 
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (
@@ -232,7 +232,7 @@ public static class ValueEndpoints
                 var result = await delete.HandleAsync(id, version, ct);
                 return result.IsOk ? TypedResults.NoContent() : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogDelete)
             .WithSummary("Delete a partner with its value ratings");
 
         group.MapPut("/{id:long}/values", async Task<Results<Ok<PartnerDetail>, ProblemHttpResult>> (
@@ -241,7 +241,7 @@ public static class ValueEndpoints
                 var result = await set.HandleAsync(id, body, ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCatalog)
+            .RequireAuthorization(Policies.CatalogEdit)
             .WithSummary("Replace a partner's value ratings: {values: [{value: key, rating: 1-5}]}");
     }
 }

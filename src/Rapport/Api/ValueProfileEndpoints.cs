@@ -15,7 +15,7 @@ public static class ValueProfileEndpoints
     public static RouteGroupBuilder MapValueProfileEndpoints(this RouteGroupBuilder api)
     {
         // A merged-away customer answers 404 /problems/merged naming the survivor, as every /customers/{id} route does.
-        var customers = api.MapGroup("/customers").WithTags("Value profiles").RequireAuthorization(Policies.Read).AddEndpointFilter<MergedCustomerFilter>();
+        var customers = api.MapGroup("/customers").WithTags("Value profiles").RequireAuthorization(Policies.CustomersView).AddEndpointFilter<MergedCustomerFilter>();
         customers.MapGet("/{id:long}/values", async Task<Results<Ok<CustomerValues>, ProblemHttpResult>> (long id, GetCustomerValues get, CancellationToken ct) =>
             {
                 var result = await get.HandleAsync(id, ct);
@@ -32,14 +32,14 @@ public static class ValueProfileEndpoints
                 var result = await set.HandleAsync(id, body, ValueEndpoints.ActorOf(user), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.CustomersEdit)
             .WithSummary("Switch value profiling on or off for a customer ({\"enabled\": false})")
             .WithDescription("Off deletes the customer's scores and alignment at once; their evidence is kept but not used until it is switched on again.");
 
         api.MapPost("/values/profiles/recompute", async Task<Ok<ValueProfileRun>> (RecomputeValueProfiles recompute, CancellationToken ct) =>
                 TypedResults.Ok(await recompute.AllAsync(ct)))
             .WithTags("Value profiles")
-            .RequireAuthorization(Policies.WriteResearch)
+            .RequireAuthorization(Policies.ResearchEdit)
             .WithSummary("Recompute every customer's value profile and alignment now")
             .WithDescription("The web host also does this after every analytics run and shortly after evidence, ratings or product tags change.");
         return api;

@@ -13,7 +13,7 @@ public static class WebhookEndpoints
 
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder api)
     {
-        var hooks = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Admin);
+        var hooks = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.AdminEdit);
 
         hooks.MapGet("/", async (ListWebhooks list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
             .WithSummary("List webhook subscriptions, newest first (never their secrets)");
@@ -80,7 +80,7 @@ public static class WebhookEndpoints
             })
             .WithSummary("A subscription's delivery log, newest first (filter by status: pending, succeeded, failed; keyset paging with limit and after)");
 
-        var deliveries = api.MapGroup("/webhook-deliveries").WithTags("Webhooks").RequireAuthorization(Policies.Admin);
+        var deliveries = api.MapGroup("/webhook-deliveries").WithTags("Webhooks").RequireAuthorization(Policies.AdminEdit);
 
         deliveries.MapGet("/{id:long}", async Task<Results<Ok<WebhookDeliveryDetail>, ProblemHttpResult>> (long id, GetWebhookDelivery get, CancellationToken ct) =>
             {

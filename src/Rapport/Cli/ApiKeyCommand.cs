@@ -11,8 +11,14 @@ internal static class ApiKeyCommand
         var create = new Command("create", "Create an API key. The key is printed alone on the last line of stdout, once.");
         var name = new Option<string>("--name") { Description = "What the key is for, e.g. 'shop integration'.", Required = true };
         var role = new Option<string>("--role") { Description = "admin, marketing, sales, service or analyst.", Required = true };
+        var scopes = new Option<string[]>("--scope")
+        {
+            Description = "Limit the key to this permission (module.action, e.g. customers.view); repeat for more. Each must be one the role has.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         create.Options.Add(name);
         create.Options.Add(role);
+        create.Options.Add(scopes);
         create.SetAction(async (parse, ct) =>
         {
             if (!Roles.TryParse(parse.GetValue(role), out var parsedRole))
@@ -23,7 +29,7 @@ internal static class ApiKeyCommand
             await using var services = CliHost.CreateServices();
             await using var scope = await CliHost.StartAsync(services, ct);
             var result = await scope.ServiceProvider.GetRequiredService<CreateApiKey>()
-                .HandleAsync(new CreateApiKeyRequest(parse.GetValue(name)!, parsedRole, null), ct);
+                .HandleAsync(new CreateApiKeyRequest(parse.GetValue(name)!, parsedRole, null, parse.GetValue(scopes)), ct);
             if (!result.IsOk)
             {
                 return CliHost.Fail(result.Errors);

@@ -4,37 +4,62 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Rapport.Access;
 using Rapport.Api;
 
 namespace Rapport.Identity;
 
 /// <summary>
-/// What each role may do. Endpoints and pages name one of these policies; nothing is open by default.
-/// See docs/security.md for the matrix.
+/// The authorization policies: one per permission of the matrix (<c>module.action</c>, see <see cref="Permissions"/>),
+/// each granted to the roles the matrix (table <c>role_permissions</c>, editable by admins) gives it, plus
+/// <see cref="SignedIn"/>. Endpoints and pages name one of these; nothing is open by default. See docs/security.md.
 /// </summary>
 public static class Policies
 {
-    /// <summary>Any signed-in staff member or API key, analysts included.</summary>
-    public const string Read = "read";
-    /// <summary>Write customers, companies, interactions and transactions: admin, marketing, sales, service.</summary>
-    public const string WriteCrm = "write-crm";
-    /// <summary>Write products and the catalogue: admin, marketing.</summary>
-    public const string WriteCatalog = "write-catalog";
-    /// <summary>Surveys (build, publish, import responses) and the review of emergent themes: admin, marketing.</summary>
-    public const string WriteResearch = "write-research";
-    /// <summary>Users, API keys, custom field definitions, settings: admin.</summary>
-    public const string Admin = "admin";
+    /// <summary>Any signed-in staff member or API key, whatever the matrix says (the dashboard, one's own tasks).</summary>
+    public const string SignedIn = "signed-in";
+    public const string CustomersView = Permissions.CustomersView;
+    public const string CustomersEdit = Permissions.CustomersEdit;
+    public const string CustomersDelete = Permissions.CustomersDelete;
+    public const string CustomersExport = Permissions.CustomersExport;
+    public const string CustomersViewSensitive = Permissions.CustomersViewSensitive;
+    public const string CatalogView = Permissions.CatalogView;
+    public const string CatalogEdit = Permissions.CatalogEdit;
+    public const string CatalogDelete = Permissions.CatalogDelete;
+    public const string CatalogExport = Permissions.CatalogExport;
+    public const string ResearchView = Permissions.ResearchView;
+    public const string ResearchEdit = Permissions.ResearchEdit;
+    public const string ResearchDelete = Permissions.ResearchDelete;
+    public const string ResearchExport = Permissions.ResearchExport;
+    public const string AnalyticsView = Permissions.AnalyticsView;
+    public const string AnalyticsEdit = Permissions.AnalyticsEdit;
+    public const string AnalyticsDelete = Permissions.AnalyticsDelete;
+    public const string AnalyticsExport = Permissions.AnalyticsExport;
+    public const string SegmentsView = Permissions.SegmentsView;
+    public const string SegmentsEdit = Permissions.SegmentsEdit;
+    public const string SegmentsDelete = Permissions.SegmentsDelete;
+    public const string SegmentsExport = Permissions.SegmentsExport;
+    public const string ImportsView = Permissions.ImportsView;
+    public const string ImportsEdit = Permissions.ImportsEdit;
+    public const string ImportsDelete = Permissions.ImportsDelete;
+    public const string ImportsExport = Permissions.ImportsExport;
+    public const string PrivacyView = Permissions.PrivacyView;
+    public const string PrivacyEdit = Permissions.PrivacyEdit;
+    public const string PrivacyDelete = Permissions.PrivacyDelete;
+    public const string PrivacyExport = Permissions.PrivacyExport;
+    public const string AdminView = Permissions.AdminView;
+    public const string AdminEdit = Permissions.AdminEdit;
+    public const string AdminDelete = Permissions.AdminDelete;
+    public const string AdminExport = Permissions.AdminExport;
 
-    public static readonly IReadOnlyDictionary<string, Role[]> Roles = new Dictionary<string, Role[]>
-    {
-        [Read] = [Role.Admin, Role.Marketing, Role.Sales, Role.Service, Role.Analyst],
-        [WriteCrm] = [Role.Admin, Role.Marketing, Role.Sales, Role.Service],
-        [WriteCatalog] = [Role.Admin, Role.Marketing],
-        [WriteResearch] = [Role.Admin, Role.Marketing],
-        [Admin] = [Role.Admin],
-    };
+    /// <summary>Every policy name the host registers.</summary>
+    public static readonly IReadOnlyList<string> All = [SignedIn, .. Permissions.All];
 
-    public static bool Allows(string policy, Role role) => Roles[policy].Contains(role);
+    public static bool IsKnown(string? policy) => policy == SignedIn || Permissions.Known.Contains(policy ?? "");
+
+    /// <summary>What a role may do with the matrix as installed (before any admin edit).</summary>
+    public static bool AllowsByDefault(string policy, Role role) =>
+        policy == SignedIn || (Permissions.Defaults.TryGetValue(role, out var granted) && granted.Contains(policy));
 }
 
 public static class RapportClaims
@@ -48,6 +73,15 @@ public static class RapportClaims
     /// <summary>The id of the current request's server-side session, if it has one.</summary>
     public static string? GetSessionId(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(SessionToken) is { Length: > 0 } token ? UserSessions.IdOf(token) : null;
+    /// <summary>On an API key limited to some permissions: those permissions, space separated.</summary>
+    public const string Scopes = "rapport:scopes";
+    /// <summary>One per permission the caller has now; added on every request by <see cref="AccessMiddleware"/>, never stored in a cookie.</summary>
+    public const string Permission = "rapport:permission";
+    /// <summary>The user a caller acts for: the signed-in user, or the user who created the API key.</summary>
+    public const string ActsForUserId = "rapport:acts_for";
+    public const string TeamId = "rapport:team_id";
+    /// <summary>Present when record ownership limits this caller to their own and their team's customers.</summary>
+    public const string OwnershipRestricted = "rapport:restricted";
 
     public static long? GetUserId(this ClaimsPrincipal principal) =>
         long.TryParse(principal.FindFirstValue(UserId), out var id) ? id : null;
@@ -55,8 +89,17 @@ public static class RapportClaims
     public static Role? GetRole(this ClaimsPrincipal principal) =>
         Identity.Roles.TryParse(principal.FindFirstValue(ClaimTypes.Role), out var role) ? role : null;
 
+    /// <summary>
+    /// Whether the caller may do what <paramref name="policy"/> names, from the same cached matrix the authorization
+    /// handler reads (the permissions are put on the principal at the start of each request).
+    /// </summary>
     public static bool Can(this ClaimsPrincipal principal, string policy) =>
-        principal.GetRole() is { } role && Policies.Allows(policy, role);
+        policy == Policies.SignedIn
+            ? principal.Identity?.IsAuthenticated == true
+            : principal.HasClaim(c => c.Type == Permission && c.Value == policy && c.Issuer == AccessMiddleware.Issuer);
+
+    public static IReadOnlyCollection<string>? GetScopes(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue(Scopes) is { } scopes ? scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries) : null;
 }
 
 public static class Authentication
@@ -91,13 +134,15 @@ public static class Authentication
 
         services.AddAuthorization(o =>
         {
-            foreach (var (name, roles) in Policies.Roles)
+            o.AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser());
+            foreach (var permission in Permissions.All)
             {
-                o.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireRole(roles.Select(Roles.Name)));
+                o.AddPolicy(permission, p => p.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
             }
 
-            o.FallbackPolicy = o.GetPolicy(Policies.Read);
+            o.FallbackPolicy = o.GetPolicy(Policies.SignedIn);
         });
+        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         return services;
     }
 
@@ -164,6 +209,16 @@ internal sealed class ApiKeyHandler(
                 new Claim(ClaimTypes.Role, Roles.Name(caller.Role)),
             ],
             Scheme.Name);
+        if (caller.Scopes is not null)
+        {
+            identity.AddClaim(new Claim(RapportClaims.Scopes, caller.Scopes));
+        }
+
+        if (caller.CreatedByUserId is { } creator)
+        {
+            identity.AddClaim(new Claim(RapportClaims.ActsForUserId, creator.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
@@ -177,5 +232,5 @@ internal sealed class ApiKeyHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "forbidden",
-            "Not allowed", "This API key's role does not allow this action.");
+            "Not allowed", "This API key's role or scopes do not allow this action.");
 }

@@ -78,6 +78,7 @@ internal sealed class CustomFieldDefinitionConfiguration : IEntityTypeConfigurat
         b.Property(x => x.Key).HasMaxLength(50);
         b.Property(x => x.Label).HasMaxLength(100);
         b.Property(x => x.Options).HasMaxLength(4000);
+        b.Property(x => x.Sensitive).HasDefaultValue(false);
         b.Ignore(x => x.OptionList);
         b.HasIndex(x => x.Key).IsUnique();
     }
@@ -211,6 +212,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(x => x.PasswordHash).HasMaxLength(200);
         b.Property(x => x.SecurityStamp).HasMaxLength(64);
         b.HasIndex(x => x.EmailNormalized).IsUnique();
+        b.HasOne<Access.Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -222,6 +224,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(x => x.Name).HasMaxLength(100);
         b.Property(x => x.Prefix).HasMaxLength(16);
         b.Property(x => x.SecretHash).HasMaxLength(64);
+        b.Property(x => x.Scopes).HasMaxLength(2000);
         b.HasIndex(x => x.Prefix).IsUnique();
         b.HasOne<User>().WithMany().HasForeignKey(x => x.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
     }

@@ -18,7 +18,7 @@ public sealed class ApiKeysModel(ListApiKeys list, CreateApiKey create, RevokeAp
 
     public async Task OnGetAsync(CancellationToken ct) => Keys = await list.HandleAsync(ct);
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, string? role, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? role, string[]? scopes, CancellationToken ct)
     {
         (NewName, NewRole) = (name, role ?? "");
         if (ParseRole(role) is not { } parsed)
@@ -27,7 +27,7 @@ public sealed class ApiKeysModel(ListApiKeys list, CreateApiKey create, RevokeAp
         }
         else
         {
-            var result = await create.HandleAsync(new CreateApiKeyRequest(name ?? "", parsed, User.GetUserId()), ct);
+            var result = await create.HandleAsync(new CreateApiKeyRequest(name ?? "", parsed, User.GetUserId(), scopes), ct);
             if (result.IsOk)
             {
                 Created = result.Value;

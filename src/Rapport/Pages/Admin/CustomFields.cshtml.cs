@@ -25,7 +25,7 @@ public sealed class CustomFieldsModel(ListCustomFields list, CreateCustomField c
     {
         New = form;
         CustomFieldType? type = Enum.TryParse<CustomFieldType>(form.Type, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : null;
-        var result = await create.HandleAsync(new CreateCustomFieldRequest(form.Key, form.Label, type, Lines(form.Options)), ct);
+        var result = await create.HandleAsync(new CreateCustomFieldRequest(form.Key, form.Label, type, Lines(form.Options), Sensitive: form.Sensitive), ct);
         if (result.IsOk)
         {
             TempData["Flash"] = $"The field \"{result.Value!.Label}\" was added; it shows on every customer's page.";
@@ -38,7 +38,7 @@ public sealed class CustomFieldsModel(ListCustomFields list, CreateCustomField c
         return Page();
     }
 
-    public async Task<IActionResult> OnPostEditAsync(long id, string? label, string? options, CancellationToken ct)
+    public async Task<IActionResult> OnPostEditAsync(long id, string? label, string? options, bool sensitive, CancellationToken ct)
     {
         var fields = await list.HandleAsync(ct);
         var field = fields.FirstOrDefault(f => f.Id == id);
@@ -47,7 +47,7 @@ public sealed class CustomFieldsModel(ListCustomFields list, CreateCustomField c
             return NotFound();
         }
 
-        var result = await update.HandleAsync(id, new UpdateCustomFieldRequest(label ?? "", field.Type == CustomFieldType.Choice ? Lines(options) : null), ct);
+        var result = await update.HandleAsync(id, new UpdateCustomFieldRequest(label ?? "", field.Type == CustomFieldType.Choice ? Lines(options) : null, Sensitive: sensitive), ct);
         if (result.IsOk)
         {
             TempData["Flash"] = $"The field \"{result.Value!.Label}\" was saved.";
@@ -82,5 +82,6 @@ public sealed class CustomFieldsModel(ListCustomFields list, CreateCustomField c
         public string? Label { get; set; }
         public string? Type { get; set; } = "text";
         public string? Options { get; set; }
+        public bool Sensitive { get; set; }
     }
 }

@@ -13,7 +13,7 @@ public abstract class AnalyticsPageModel(GetAnalytics analytics) : PageModel
 {
     public AnalyticsView View { get; private set; } = new(null, null, null);
     public AnalyticsResult? Result => View.Result;
-    public bool CanWrite => User.Can(Policies.WriteCrm);
+    public bool CanWrite => User.Can(Policies.AnalyticsEdit);
     public string Currency => Result?.Currency ?? "";
 
     protected async Task LoadAsync(CancellationToken ct) => View = await analytics.HandleAsync(ct);

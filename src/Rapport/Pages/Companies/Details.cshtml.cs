@@ -38,7 +38,7 @@ public sealed class DetailsModel(GetCompany get, ListCompanyCustomers people, De
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, int? version, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersDelete))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

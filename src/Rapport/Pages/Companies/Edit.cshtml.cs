@@ -17,7 +17,7 @@ public sealed class EditModel(GetCompany get, UpdateCompany update) : PageModel
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -35,7 +35,7 @@ public sealed class EditModel(GetCompany get, UpdateCompany update) : PageModel
 
     public async Task<IActionResult> OnPostAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -13,11 +13,11 @@ public sealed class NewModel(CreateCompany create) : PageModel
 
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = FieldErrors.None;
 
-    public IActionResult OnGet() => User.Can(Policies.WriteCrm) ? Page() : StatusCode(StatusCodes.Status403Forbidden);
+    public IActionResult OnGet() => User.Can(Policies.CustomersEdit) ? Page() : StatusCode(StatusCodes.Status403Forbidden);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -44,6 +44,6 @@ public sealed class CustomerValuesViewComponent(GetCustomerValues get) : ViewCom
             return Content("");
         }
 
-        return View("/Pages/Customers/_CustomerValues.cshtml", new CustomerValuesView(result.Value!, false, HttpContext.User.Can(Policies.WriteCrm)));
+        return View("/Pages/Customers/_CustomerValues.cshtml", new CustomerValuesView(result.Value!, false, HttpContext.User.Can(Policies.CustomersEdit)));
     }
 }

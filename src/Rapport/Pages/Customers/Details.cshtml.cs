@@ -34,7 +34,7 @@ public sealed class DetailsModel(
     public IReadOnlyList<CustomFieldRow> CustomFields { get; private set; } = [];
     public DateTimeOffset Now => clock.GetUtcNow();
     public string Currency => Metrics.CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
-    public bool CanWrite => User.Can(Policies.WriteCrm);
+    public bool CanWrite => User.Can(Policies.CustomersEdit);
     public int HorizonMonths => Rapport.Analytics.AnalyticsSettings.FromConfiguration(configuration).HorizonMonths;
 
     /// <summary>The interaction form's values and errors when it is re-shown after a refused post.</summary>

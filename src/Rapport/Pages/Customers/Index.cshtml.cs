@@ -140,7 +140,7 @@ public sealed class IndexModel(SearchCustomers search, Rapport.Values.Profiles.G
 
     public async Task<IActionResult> OnPostSaveViewAsync(string? name, bool shared, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm) || (shared && !User.Can(Policies.WriteCatalog)))
+        if (!User.Can(Policies.CustomersEdit) || (shared && !User.Can(Policies.SegmentsEdit)))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -158,7 +158,7 @@ public sealed class IndexModel(SearchCustomers search, Rapport.Values.Profiles.G
 
     public async Task<IActionResult> OnPostUpdateViewAsync(long id, bool shared, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -188,7 +188,7 @@ public sealed class IndexModel(SearchCustomers search, Rapport.Values.Profiles.G
 
     public async Task<IActionResult> OnPostDeleteViewAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersDelete))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -18,7 +18,7 @@ public sealed class NewModel(CreateCustomer create, ListUsers users, Rapport.Com
 
     public async Task<IActionResult> OnGetAsync(long? companyId, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -31,7 +31,7 @@ public sealed class NewModel(CreateCustomer create, ListUsers users, Rapport.Com
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

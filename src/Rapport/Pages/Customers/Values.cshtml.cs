@@ -10,7 +10,7 @@ namespace Rapport.Pages.Customers;
 public sealed class ValuesModel(GetCustomerValues get, SetProfiling setProfiling) : PageModel
 {
     public CustomerValues Profile { get; private set; } = null!;
-    public bool CanWrite => User.Can(Policies.WriteCrm);
+    public bool CanWrite => User.Can(Policies.CustomersEdit);
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {

@@ -38,7 +38,7 @@ public sealed class CompareModel(
     public CustomerDetail B { get; private set; } = null!;
     public IReadOnlyList<CompareRow> Rows { get; private set; } = [];
     public string? Message { get; private set; }
-    public bool CanWrite => User.Can(Policies.WriteCrm);
+    public bool CanWrite => User.Can(Policies.CustomersEdit);
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();

@@ -19,7 +19,7 @@ public sealed class IndexModel(ListCandidates list, DetectDuplicates detect) : P
 
     public Page<CandidateRow> Results { get; private set; } = new([], null);
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = FieldErrors.None;
-    public bool CanWrite => User.Can(Policies.WriteCrm);
+    public bool CanWrite => User.Can(Policies.CustomersEdit);
     public bool Dismissed => Status == "dismissed";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)

@@ -47,7 +47,7 @@ public sealed class DetailsModel(GetImport get, ListImportRejects rejects, Cance
             return NotFound();
         }
 
-        if (!User.Can(Api.ImportEndpoints.PolicyFor(import.Value!.Kind)))
+        if (!User.Can(Api.ImportEndpoints.PolicyFor(import.Value!.Kind)) || !User.Can(Policies.ImportsExport))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -69,7 +69,7 @@ public sealed class DetailsModel(GetImport get, ListImportRejects rejects, Cance
 
     public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.ImportsEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -11,7 +11,7 @@ public sealed class IndexModel(ListImports list) : PageModel
     public Page<ImportDetail> Imports { get; private set; } = new([], null);
     public string? After { get; private set; }
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = FieldErrors.None;
-    public bool CanImport => User.Can(Policies.WriteCrm) || User.Can(Policies.WriteCatalog);
+    public bool CanImport => User.Can(Policies.ImportsEdit) && (User.Can(Policies.CustomersEdit) || User.Can(Policies.CatalogEdit));
 
     public async Task OnGetAsync(string? after, CancellationToken ct)
     {

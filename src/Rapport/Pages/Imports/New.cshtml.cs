@@ -213,7 +213,7 @@ public sealed class NewModel(ImportFiles files, ImportSources sources, StartImpo
 
     private bool Allowed()
     {
-        Kinds = Enum.GetValues<ImportKind>().Where(k => User.Can(ImportEndpoints.PolicyFor(k))).ToList();
+        Kinds = User.Can(Policies.ImportsEdit) ? Enum.GetValues<ImportKind>().Where(k => User.Can(ImportEndpoints.PolicyFor(k))).ToList() : [];
         return Kinds.Count > 0;
     }
 }

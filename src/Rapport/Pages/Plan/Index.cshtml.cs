@@ -33,7 +33,7 @@ public sealed class IndexModel(GetPlan getPlan, RapportDbContext db, IConfigurat
     public PlanDocument Plan { get; private set; } = null!;
     public IReadOnlyList<(long Id, string Name, string Kind, int Members)> AllSegments { get; private set; } = [];
     public IReadOnlyList<(long Id, string Name)> AllValues { get; private set; } = [];
-    public bool CanWrite => User.Can(Policies.WriteCatalog);
+    public bool CanWrite => User.Can(Policies.SegmentsEdit);
     public string Currency => Metrics.CustomerMetricsUpdater.ReportingCurrencyOf(configuration);
     public string Today { get; private set; } = "";
 

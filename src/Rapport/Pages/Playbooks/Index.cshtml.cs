@@ -16,7 +16,7 @@ namespace Rapport.Pages.Playbooks;
 public sealed class IndexModel(ListPlaybooks list, UpdatePlaybook update) : PageModel
 {
     public IReadOnlyList<PlaybookDetail> Playbooks { get; private set; } = [];
-    public bool CanWrite => User.Can(Policies.WriteCatalog);
+    public bool CanWrite => User.Can(Policies.SegmentsEdit);
 
     /// <summary>The stage whose form was refused, with what was posted and the messages.</summary>
     public Stage? Failed { get; private set; }

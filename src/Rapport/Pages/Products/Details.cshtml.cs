@@ -24,7 +24,7 @@ public sealed class DetailsModel(GetProduct get, DeleteProduct delete, GetProduc
 
     public async Task<IActionResult> OnPostValuesAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -69,7 +69,7 @@ public sealed class DetailsModel(GetProduct get, DeleteProduct delete, GetProduc
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, int? version, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogDelete))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

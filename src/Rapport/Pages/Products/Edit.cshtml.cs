@@ -18,7 +18,7 @@ public sealed class EditModel(GetProduct get, UpdateProduct update, ListCategori
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -37,7 +37,7 @@ public sealed class EditModel(GetProduct get, UpdateProduct update, ListCategori
 
     public async Task<IActionResult> OnPostAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -16,7 +16,7 @@ public sealed class NewModel(CreateProduct create, ListCategories categories) : 
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -27,7 +27,7 @@ public sealed class NewModel(CreateProduct create, ListCategories categories) : 
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -46,7 +46,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostEditAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return Forbidden();
         }
@@ -73,7 +73,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersDelete))
         {
             return Forbidden();
         }
@@ -90,7 +90,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostParticipantsAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return Forbidden();
         }
@@ -107,7 +107,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostRemoveParticipantAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return Forbidden();
         }
@@ -122,7 +122,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostExcerptAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return Forbidden();
         }
@@ -157,7 +157,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostDeleteExcerptAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersDelete))
         {
             return Forbidden();
         }

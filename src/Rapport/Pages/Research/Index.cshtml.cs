@@ -30,7 +30,7 @@ public sealed class IndexModel(ListSessions list, CreateSession create, TimeProv
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.CustomersEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -22,7 +22,7 @@ public sealed class DetailsModel(GetSegment get, ListSegmentMembers members, Lis
     public string RulesText { get; private set; } = "";
     public Page<MemberRow> Members { get; private set; } = new([], null);
     public IReadOnlyList<SegmentEventLine> Events { get; private set; } = [];
-    public bool CanWrite => User.Can(Policies.WriteCatalog);
+    public bool CanWrite => User.Can(Policies.SegmentsEdit);
     public DateTimeOffset Now => clock.GetUtcNow();
 
     [BindProperty(SupportsGet = true)]
@@ -59,6 +59,11 @@ public sealed class DetailsModel(GetSegment get, ListSegmentMembers members, Lis
     /// <summary>The members as CSV, as the API's members.csv (pages take the sign-in cookie, the API only API keys).</summary>
     public async Task<IActionResult> OnGetCsvAsync(long id, CancellationToken ct)
     {
+        if (!User.Can(Policies.SegmentsExport))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         if (!await db.Set<Segment>().AnyAsync(s => s.Id == id, ct))
         {
             return NotFound();
@@ -70,7 +75,9 @@ public sealed class DetailsModel(GetSegment get, ListSegmentMembers members, Lis
     private sealed class MembersCsv(RapportDbContext db, long id) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context) =>
-            SegmentMembersCsv.WriteAsync(db, id, context.HttpContext.Response, context.HttpContext.RequestAborted);
+            SegmentMembersCsv.WriteAsync(
+                db, context.HttpContext.RequestServices.GetRequiredService<Access.CustomerOwnership>().Visible(db.Customers), id,
+                context.HttpContext.Response, context.HttpContext.RequestAborted);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, int? version, [FromServices] DeleteSegment delete, CancellationToken ct)

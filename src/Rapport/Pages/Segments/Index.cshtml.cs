@@ -8,7 +8,7 @@ namespace Rapport.Pages.Segments;
 public sealed class IndexModel(ListSegments list, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<SegmentDetail> Segments { get; private set; } = [];
-    public bool CanWrite => User.Can(Policies.WriteCatalog);
+    public bool CanWrite => User.Can(Policies.SegmentsEdit);
     public DateTimeOffset Now => clock.GetUtcNow();
 
     public async Task OnGetAsync(CancellationToken ct) => Segments = await list.HandleAsync(ct);

@@ -21,7 +21,7 @@ public abstract class SegmentFormPage(ListSegmentFields fields, RapportDbContext
     public string EditorJson { get; private set; } = "{}";
     public abstract long? SegmentId { get; }
 
-    protected bool CanWrite => User.Can(Policies.WriteCatalog);
+    protected bool CanWrite => User.Can(Policies.SegmentsEdit);
 
     /// <summary>The errors on the rules (their paths start with <c>rules</c>), for the list beside the editor.</summary>
     public IEnumerable<(string Path, string Message)> RuleErrors =>

@@ -34,7 +34,7 @@ public sealed class BoardModel(GetStageBoard board, ListUsers users, RapportDbCo
     public IReadOnlyList<StageBoardColumn> Columns { get; private set; } = [];
     public IReadOnlyList<(string Value, string Label)> Owners { get; private set; } = [];
     public IReadOnlyList<(string Value, string Label)> Segments { get; private set; } = [];
-    public bool CanWrite => User.Can(Policies.WriteCrm);
+    public bool CanWrite => User.Can(Policies.CustomersEdit);
 
     public async Task OnGetAsync(CancellationToken ct)
     {

@@ -57,7 +57,7 @@ public sealed class IndexModel(GetStageFunnel funnel, RecomputeStages recompute,
     /// <summary>The admin's button: every stage from the rules now.</summary>
     public async Task<IActionResult> OnPostRecomputeAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.Admin))
+        if (!User.Can(Policies.AdminEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -15,7 +15,7 @@ public sealed class SettingsModel(GetStageSettings get, UpdateStageSettings upda
     public int Version { get; private set; }
     public DateTimeOffset? UpdatedAt { get; private set; }
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = FieldErrors.None;
-    public bool CanWrite => User.Can(Policies.WriteCatalog);
+    public bool CanWrite => User.Can(Policies.SegmentsEdit);
 
     /// <summary>Values as typed, re-shown after a refused save.</summary>
     public Dictionary<string, string?> Typed { get; } = [];

@@ -49,7 +49,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostEditAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }
@@ -69,7 +69,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostAddQuestionAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }
@@ -82,7 +82,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostEditQuestionAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }
@@ -112,28 +112,28 @@ public sealed class DetailsModel(
     }
 
     public async Task<IActionResult> OnPostRemoveQuestionAsync(long id, CancellationToken ct) =>
-        !User.Can(Policies.WriteResearch) ? Forbidden()
+        !User.Can(Policies.ResearchEdit) ? Forbidden()
             : await AnswerAsync(id, "status", await removeQuestion.HandleAsync(id, QuestionId ?? 0, ct), "The question was removed.", ct);
 
     public async Task<IActionResult> OnPostMoveUpAsync(long id, CancellationToken ct) =>
-        !User.Can(Policies.WriteResearch) ? Forbidden()
+        !User.Can(Policies.ResearchEdit) ? Forbidden()
             : await AnswerAsync(id, "status", await reorder.MoveAsync(id, QuestionId ?? 0, -1, ct), null, ct);
 
     public async Task<IActionResult> OnPostMoveDownAsync(long id, CancellationToken ct) =>
-        !User.Can(Policies.WriteResearch) ? Forbidden()
+        !User.Can(Policies.ResearchEdit) ? Forbidden()
             : await AnswerAsync(id, "status", await reorder.MoveAsync(id, QuestionId ?? 0, 1, ct), null, ct);
 
     public async Task<IActionResult> OnPostPublishAsync(long id, CancellationToken ct) =>
-        !User.Can(Policies.WriteResearch) ? Forbidden()
+        !User.Can(Policies.ResearchEdit) ? Forbidden()
             : await AnswerAsync(id, "status", await publish.HandleAsync(id, Version, ct), "The survey is open: share its links.", ct);
 
     public async Task<IActionResult> OnPostCloseAsync(long id, CancellationToken ct) =>
-        !User.Can(Policies.WriteResearch) ? Forbidden()
+        !User.Can(Policies.ResearchEdit) ? Forbidden()
             : await AnswerAsync(id, "status", await close.HandleAsync(id, Version, ct), "The survey is closed; its links no longer take answers.", ct);
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchDelete))
         {
             return Forbidden();
         }
@@ -150,7 +150,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostInviteAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }

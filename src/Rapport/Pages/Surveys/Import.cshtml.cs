@@ -28,7 +28,7 @@ public sealed class ImportModel(GetSurvey get, ImportSurveyResponses import) : P
 
     public async Task<IActionResult> OnPostAsync(long id, IFormFile? file, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -19,7 +19,7 @@ public sealed class IndexModel(ListSurveys list, CreateSurvey create) : PageMode
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -24,7 +24,7 @@ public sealed class ResponseModel(GetSurveyResponse get, DeleteSurveyResponse de
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, long responseId, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchDelete))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -45,8 +45,8 @@ public sealed class IndexModel(
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = FieldErrors.None;
     public TaskForm NewTask { get; private set; } = new();
     public IReadOnlyList<(string Value, string Label)> AssigneeChoices { get; private set; } = [];
-    public bool CanWrite => User.Can(Policies.WriteCrm);
-    public bool IsAdmin => User.Can(Policies.Admin);
+    public bool CanWrite => User.Can(Policies.CustomersEdit);
+    public bool IsAdmin => User.Can(Policies.AdminEdit);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {

@@ -34,7 +34,7 @@ public sealed class MyTasksViewComponent(ListTasks list, GetTask get) : ViewComp
 
         var page = await list.HandleAsync(new ListTasksQuery(AssigneeUserId: me, Status: FollowUpStatus.Open, Limit: Shown), ct);
         var (open, overdue) = await get.CountsAsync(me, ct);
-        return View("/Pages/Tasks/_MyTasks.cshtml", new MyTasksView(page.Value?.Items ?? [], open, overdue, HttpContext.User.Can(Policies.WriteCrm)));
+        return View("/Pages/Tasks/_MyTasks.cshtml", new MyTasksView(page.Value?.Items ?? [], open, overdue, HttpContext.User.Can(Policies.CustomersEdit)));
     }
 }
 
@@ -44,7 +44,7 @@ public sealed class CustomerTasksViewComponent(ListTasks list, CheckCadence cade
 
     public async Task<IViewComponentResult> InvokeAsync(long customerId, bool oob = false, IReadOnlyDictionary<string, string[]>? errors = null, TaskForm? form = null)
     {
-        var view = await BuildAsync(list, cadence, customerId, HttpContext.User.Can(Policies.WriteCrm), oob, errors, form, HttpContext.RequestAborted);
+        var view = await BuildAsync(list, cadence, customerId, HttpContext.User.Can(Policies.CustomersEdit), oob, errors, form, HttpContext.RequestAborted);
         return View("/Pages/Tasks/_CustomerTasks.cshtml", view);
     }
 

@@ -41,7 +41,7 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostRefreshAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }
@@ -53,7 +53,7 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostAcceptAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }
@@ -66,7 +66,7 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostAddToValueAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }
@@ -79,7 +79,7 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostDismissAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteResearch))
+        if (!User.Can(Policies.ResearchEdit))
         {
             return Forbidden();
         }

@@ -45,7 +45,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostEditAsync(string key, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -61,7 +61,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostRateAsync(string key, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -79,7 +79,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostMergeAsync(string key, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -96,7 +96,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostRetireAsync(string key, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -106,7 +106,7 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostReinstateAsync(string key, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -25,7 +25,7 @@ public sealed class IndexModel(ListValues list, CreateValue create, Rapport.Valu
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

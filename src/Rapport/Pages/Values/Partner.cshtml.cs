@@ -30,7 +30,7 @@ public sealed class PartnerModel(GetPartner get, ListValues values, UpdatePartne
 
     public async Task<IActionResult> OnPostEditAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -51,7 +51,7 @@ public sealed class PartnerModel(GetPartner get, ListValues values, UpdatePartne
 
     public async Task<IActionResult> OnPostRateAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -64,7 +64,7 @@ public sealed class PartnerModel(GetPartner get, ListValues values, UpdatePartne
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogDelete))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

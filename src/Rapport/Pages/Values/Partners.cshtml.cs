@@ -19,7 +19,7 @@ public sealed class PartnersModel(ListPartners list, CreatePartner create) : Pag
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCatalog))
+        if (!User.Can(Policies.CatalogEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
