@@ -10,7 +10,7 @@ public static class AuditEndpoints
 {
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/audit").WithTags("Audit").RequireAuthorization(Policies.Admin);
+        var group = api.MapGroup("/audit").WithTags("Audit").RequireAuthorization(Policies.AdminView);
 
         group.MapGet("/", async Task<Results<Ok<Page<AuditEntry>>, ProblemHttpResult>> (
                 string? actorKind, long? actorId, string? action, string? entityType, string? entityId, long? customerId,

@@ -17,7 +17,7 @@ public static class ConsentEndpoints
 {
     public static RouteGroupBuilder MapConsentEndpoints(this RouteGroupBuilder api)
     {
-        var customers = api.MapGroup("/customers").WithTags("Consent").RequireAuthorization(Policies.Read).AddEndpointFilter<MergedCustomerFilter>();
+        var customers = api.MapGroup("/customers").WithTags("Consent").RequireAuthorization(Policies.PrivacyView).AddEndpointFilter<MergedCustomerFilter>();
         customers.MapGet("/{id:long}/consent", async Task<Results<Ok<CustomerConsent>, ProblemHttpResult>> (long id, GetConsent get, CancellationToken ct) =>
             {
                 var result = await get.HandleAsync(id, ct);
@@ -31,7 +31,7 @@ public static class ConsentEndpoints
                 var result = await record.HandleAsync(id, body, ContextOf(http.User, ConsentSource.Api), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.PrivacyEdit)
             .WithSummary("Append one or more consent events ({\"events\": [{\"channel\": \"email\", \"purpose\": \"marketing\", \"status\": \"granted\", \"noticeVersion\": \"2026-12\"}]})")
             .WithDescription("channel: email, sms, phone, post, social. purpose: marketing, profiling, research, partners. status: granted, denied, withdrawn. " +
                 "legalBasis: consent (default), legitimate_interest, contract, legal_obligation. A grant on the consent basis needs noticeVersion. " +
@@ -43,7 +43,7 @@ public static class ConsentEndpoints
                 var result = await links.GetAsync(id, BaseUrl(request), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.PrivacyEdit)
             .WithSummary("The customer's preferences link, one-click unsubscribe URL and RFC 8058 List-Unsubscribe headers (made on first use)");
 
         customers.MapPost("/{id:long}/preferences-link/revoke", async Task<Results<Ok<PreferencesLink>, ProblemHttpResult>> (long id, PreferenceLinks links, HttpRequest request, CancellationToken ct) =>
@@ -51,7 +51,7 @@ public static class ConsentEndpoints
                 var result = await links.RevokeAsync(id, BaseUrl(request), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.PrivacyEdit)
             .WithSummary("Revoke every earlier preferences and unsubscribe link of the customer; answers the new one");
 
         // POST is what campaigns call (write-crm: it is the step before contacting people, and every non-GET route of
@@ -62,7 +62,7 @@ public static class ConsentEndpoints
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithTags("Consent")
-            .RequireAuthorization(Policies.WriteCrm)
+            .RequireAuthorization(Policies.PrivacyEdit)
             .WithSummary("How many customers of an audience may be contacted on a channel for a purpose, and why the others may not")
             .WithDescription("{\"channel\": \"email\", \"purpose\": \"marketing\"} checks every customer; add segmentId or customerIds (at most 100,000) to narrow it, " +
                 "includeIds: true to get the contactable ids. Reasons, first match wins: noAddress, suppressed, withdrawn, denied, noConsent.");
@@ -74,10 +74,10 @@ public static class ConsentEndpoints
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
             .WithTags("Consent")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.PrivacyView)
             .WithSummary("The consent check for everyone or a segment (?channel=email&purpose=marketing&segmentId=)");
 
-        var suppressions = api.MapGroup("/suppressions").WithTags("Consent").RequireAuthorization(Policies.Admin);
+        var suppressions = api.MapGroup("/suppressions").WithTags("Consent").RequireAuthorization(Policies.AdminEdit);
         suppressions.MapGet("/", async Task<Ok<IReadOnlyList<SuppressionView>>> (int? limit, Suppressions list, RapportDbContext db, CancellationToken ct) =>
                 TypedResults.Ok(await list.ListAsync(db, limit ?? 200, ct)))
             .WithSummary("The suppression list, newest first (kind, reason, when, how many current customers match; never the address)");

@@ -17,8 +17,9 @@ public static class PrivacyEndpoints
 
     public static RouteGroupBuilder MapPrivacyEndpoints(this RouteGroupBuilder api)
     {
-        // Policies.Admin for now; the permission matrix (issue 7, access control) remaps it.
-        var group = api.MapGroup("/privacy").WithTags("Privacy").RequireAuthorization(Policies.Admin);
+        // Answering data-subject requests hands out and removes everything about a person: privacy.export for the log and
+        // the export, privacy.delete on top for erasure and retention (both admin-only by default; docs/security.md).
+        var group = api.MapGroup("/privacy").WithTags("Privacy").RequireAuthorization(Policies.PrivacyExport);
 
         group.MapGet("/requests", async Task<Results<Ok<Page<PrivacyRequestDetail>>, ProblemHttpResult>> (
                 PrivacyRequestStatus? status, PrivacyRequestKind? kind, bool? overdue, long? customerId, int? limit, string? after,
@@ -105,10 +106,11 @@ public static class PrivacyEndpoints
                 var result = await erase.HandleAsync(id, new EraseCustomer.Options(body?.RequestId, http.User.GetUserId(), body?.Reason), ct);
                 return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result);
             })
+            .RequireAuthorization(Policies.PrivacyDelete)
             .WithSummary("Erase a customer: personal data and free text removed, transactions kept de-identified; 409 if already erased")
             .WithDescription("requestId: the privacy request this answers (marked done); without it a done erasure request is logged.");
 
-        var retention = group.MapGroup("/retention").WithTags("Privacy");
+        var retention = group.MapGroup("/retention").WithTags("Privacy").RequireAuthorization(Policies.PrivacyDelete);
         retention.MapGet("/rules", async (RetentionRules rules, CancellationToken ct) => TypedResults.Ok(await rules.ListAsync(ct)))
             .WithSummary("Retention rules");
         retention.MapPost("/rules", async Task<Results<Created<RetentionRuleDetail>, ProblemHttpResult>> (SaveRetentionRule body, RetentionRules rules, CancellationToken ct) =>

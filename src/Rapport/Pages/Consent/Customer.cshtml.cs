@@ -31,7 +31,7 @@ public sealed class CustomerModel(RecordConsent record, PreferenceLinks links, R
 
     public async Task<IActionResult> OnPostRecordAsync(long id, string? channel, string? purpose, string? status, string? legalBasis, string? noticeVersion, string? sourceReference, string? returnUrl, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.PrivacyEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -52,7 +52,7 @@ public sealed class CustomerModel(RecordConsent record, PreferenceLinks links, R
 
     public async Task<IActionResult> OnPostLinkAsync(long id, bool revoke, string? returnUrl, CancellationToken ct)
     {
-        if (!User.Can(Policies.WriteCrm))
+        if (!User.Can(Policies.PrivacyEdit))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

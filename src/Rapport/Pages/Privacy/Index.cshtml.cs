@@ -8,7 +8,7 @@ using Rapport.Privacy;
 namespace Rapport.Pages.Privacy;
 
 /// <summary>/privacy: the data-subject request log by deadline, overdue and due-soon marked, with filters; log a new request.</summary>
-[Authorize(Policy = Policies.Admin)]
+[Authorize(Policy = Policies.PrivacyExport)]
 public sealed class IndexModel(PrivacyRequests requests) : PageModel
 {
     [BindProperty(SupportsGet = true)]

@@ -12,7 +12,7 @@ namespace Rapport.Pages.Privacy;
 /// /privacy/requests/{id}: one request; change its status and notes, link the customer, download their export (JSON or
 /// zip of CSVs), and erase them after typing the confirmation phrase.
 /// </summary>
-[Authorize(Policy = Policies.Admin)]
+[Authorize(Policy = Policies.PrivacyExport)]
 public sealed class RequestModel(PrivacyRequests requests, CustomerExport export, EraseCustomer erase) : PageModel
 {
     public PrivacyRequestDetail Item { get; private set; } = null!;
@@ -113,6 +113,11 @@ public sealed class RequestModel(PrivacyRequests requests, CustomerExport export
 
     public async Task<IActionResult> OnPostEraseAsync(long id, string? confirmation, CancellationToken ct)
     {
+        if (!User.Can(Policies.PrivacyDelete))
+        {
+            return Forbid();
+        }
+
         var found = await requests.GetAsync(id, ct);
         if (!found.IsOk)
         {

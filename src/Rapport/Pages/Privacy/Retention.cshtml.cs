@@ -13,7 +13,7 @@ namespace Rapport.Pages.Privacy;
 /// /privacy/retention: retention rules with their last dry run and runs; add a rule, dry-run it (count, first page,
 /// CSV of everyone), enable or disable it (enabling needs a dry run), apply it now, delete it.
 /// </summary>
-[Authorize(Policy = Policies.Admin)]
+[Authorize(Policy = Policies.PrivacyDelete)]
 public sealed class RetentionModel(RetentionRules rules) : PageModel
 {
     public IReadOnlyList<RetentionRuleDetail> Rules { get; private set; } = [];
