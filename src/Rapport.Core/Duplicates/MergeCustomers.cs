@@ -65,6 +65,7 @@ public sealed class MergeCustomers(
     CustomerMetricsUpdater metrics,
     WebhookOutbox outbox,
     RecomputeValueProfiles profiles,
+    Consent.RecordConsent consent,
     TimeProvider clock,
     ILogger<MergeCustomers> logger)
 {
@@ -242,6 +243,8 @@ public sealed class MergeCustomers(
         };
         db.CustomerMerges.Add(record);
         await db.SaveChangesAsync(ct);
+        // After the survivor's version was checked and saved, so that recording consent saves nothing else of it.
+        await MoveConsentAsync(survivor.Id, merged.Id, ct);
 
         var deleted = await db.Customers.Where(c => c.Id == merged.Id && c.Version == merged.Version).ExecuteDeleteAsync(ct);
         if (deleted == 0)
@@ -302,6 +305,31 @@ public sealed class MergeCustomers(
     }
 
     private const int SnapshotLimit = 20_000;
+
+    /// <summary>
+    /// The merged customer's consent ledger is evidence and must not cascade away with their row: each of its events is
+    /// recorded again on the survivor with its own time, source, reference, notice version, IP address and user agent, in
+    /// the order they happened. The survivor's state is then the latest choice either record holds (the ledger's rule),
+    /// and profiling follows it. The merged customer's own rows go with the row (the ledger allows that once the
+    /// customer is gone).
+    /// </summary>
+    private async Task MoveConsentAsync(long survivorId, long mergedId, CancellationToken ct)
+    {
+        var events = await db.Set<Consent.ConsentEvent>().AsNoTracking().Where(e => e.CustomerId == mergedId)
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToListAsync(ct);
+        foreach (var e in events)
+        {
+            var context = new Consent.ConsentContext(e.Source, $"Merge of customer {mergedId}", e.RecordedByUserId, e.RecordedByApiKeyId,
+                e.SourceReference, e.IpAddress, e.UserAgent);
+            var recorded = await consent.RecordAsync(survivorId,
+                [new Consent.ConsentInput(e.Channel, e.Purpose, e.Status, e.LegalBasis, e.NoticeVersion, e.OccurredAt, e.Source, e.SourceReference)],
+                context, skipUnchanged: false, ct);
+            if (!recorded.IsOk)
+            {
+                throw new InvalidOperationException($"Moving consent event {e.Id} to customer {survivorId} failed: {recorded.Message}");
+            }
+        }
+    }
 
     /// <summary>
     /// Survey responses, answers and invitations, session participation, spoken excerpts and value evidence move to the

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Consent;
 using Rapport.Identity;
+using Rapport.Tests.Customers;
 using Rapport.Tests.Imports;
 using Rapport.Tests.Infrastructure;
 using Rapport.Tests.Interactions;
@@ -93,6 +95,28 @@ public sealed class ConsentApiTests(ImportAppFactory app) : IClassFixture<Import
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var e = (await app.EventsAsync(id)).Single();
         (e.LegalBasis, e.Source, e.SourceReference, e.IpAddress, e.UserAgent).Should().Be((LegalBasis.LegitimateInterest, ConsentSource.Form, "checkout", "203.0.113.7", "Mozilla/5.0 (test)"));
+    }
+
+    [Fact]
+    public async Task A_merge_keeps_the_merged_customers_ledger_on_the_survivor_and_the_latest_choice_wins()
+    {
+        var survivor = await app.CustomerAsync(ConsentKit.UniqueEmail("s"));
+        var merged = await app.CustomerAsync(ConsentKit.UniqueEmail("m"));
+        var t0 = app.Clock.GetUtcNow().AddDays(-10);
+        await app.RecordAsync(survivor, ConsentKit.Grant("email", "marketing", t0), ConsentKit.Grant("sms", "marketing", t0.AddDays(5)));
+        await app.RecordAsync(merged, ConsentKit.Grant("email", "marketing", t0.AddDays(-1)), ConsentKit.Withdraw("email", "marketing", t0.AddDays(2)),
+            ConsentKit.Grant("post", "marketing", t0.AddDays(1)), ConsentKit.Withdraw("sms", "marketing", t0.AddDays(1)));
+
+        var response = await app.ClientAs(Role.Admin).SendAsync(CustomerTestApi.Json(HttpMethod.Post, $"/api/v1/customers/{survivor}/merge",
+            JsonSerializer.Serialize(new { mergeId = merged }), null));
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+
+        (await app.EventsAsync(survivor)).Should().HaveCount(6, "the merged customer's four events are evidence and moved with the person");
+        var state = (await app.StateAsync(survivor)).ToDictionary(s => (s.Channel, s.Purpose), s => s.Status);
+        state[(ConsentChannel.Email, ConsentPurpose.Marketing)].Should().Be(ConsentStatus.Withdrawn, "the withdrawal on the merged record is the latest email choice");
+        state[(ConsentChannel.Sms, ConsentPurpose.Marketing)].Should().Be(ConsentStatus.Granted, "the survivor's grant came after the merged record's withdrawal");
+        state[(ConsentChannel.Post, ConsentPurpose.Marketing)].Should().Be(ConsentStatus.Granted);
+        (await app.EventsAsync(merged)).Should().BeEmpty();
     }
 
     [Fact]

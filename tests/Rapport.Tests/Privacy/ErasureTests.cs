@@ -86,6 +86,8 @@ public sealed class ErasureTests(PrivacyAppFactory app) : IClassFixture<PrivacyA
         (await app.ClientAs(Role.Admin).PostAsync($"/api/v1/privacy/customers/{marked.Id}/erase", null)).StatusCode.Should().Be(HttpStatusCode.OK);
 
         (await app.ScalarAsync($"SELECT COUNT(*) FROM consent_events WHERE customer_id = {marked.Id}")).Should().Be(events, "the ledger is append-only");
+        (await app.ScalarAsync($"SELECT COUNT(*) FROM audit_events WHERE customer_id = {marked.Id} AND action = 'customer.erased' AND actor_kind = 'api_key'"))
+            .Should().Be(1, "the erasure leaves its own audit entry");
         (await app.ScalarAsync($"SELECT COUNT(*) FROM consent_events WHERE customer_id = {marked.Id} AND (ip_address IS NOT NULL OR user_agent IS NOT NULL OR source_reference IS NOT NULL)"))
             .Should().Be(0);
         await app.WithScopeAsync(async sp =>

@@ -54,6 +54,13 @@ public sealed class RetentionTests(PrivacyAppFactory app) : IClassFixture<Privac
         runs[0].GetProperty("deleted").GetInt32().Should().Be(ids.Count);
         runs[1].GetProperty("dryRun").GetBoolean().Should().BeTrue();
 
+        // The job leaves its own audit entry, by the system; the dry run one by the admin's key.
+        var audit = await app.WithDbAsync(db => db.Set<Rapport.Audit.AuditEvent>().AsNoTracking()
+            .Where(e => e.Action == Rapport.Privacy.PrivacyAudit.RetentionRun && e.EntityId == ruleId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .OrderBy(e => e.Id).ToListAsync());
+        audit.Select(e => e.ActorKind).Should().Equal(Rapport.Audit.AuditActorKinds.ApiKey, Rapport.Audit.AuditActorKinds.System);
+        audit[1].Changes.Should().Contain("\"deleted\":" + ids.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
         // Changing the period clears the dry run and switches the rule off.
         var changed = await (await admin.PutAsJsonAsync($"/api/v1/privacy/retention/rules/{ruleId}", new { name = "Cold prospects", kind = "deleteInactiveProspects", months = 6 })).ReadJsonAsync();
         changed.GetProperty("enabled").GetBoolean().Should().BeFalse();
