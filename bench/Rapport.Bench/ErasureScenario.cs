@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Rapport.Analytics;
+using Rapport.Audit;
+using Rapport.Consent;
 using Rapport.Data;
 using Rapport.Demo;
 using Rapport.Identity;
@@ -66,6 +68,8 @@ internal static class ErasureScenario
             s.AddAnalytics();
             s.AddDemo();
             s.AddSingleton<SegmentIndex>();
+            s.AddConsent();
+            s.AddAudit();
             s.AddPrivacyRequests();
         }, minimumLevel: Microsoft.Extensions.Logging.LogLevel.Warning);
         Console.Error.WriteLine($"erasure: generating {customers:N0} demo customers on {provider}…");

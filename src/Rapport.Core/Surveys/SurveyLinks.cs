@@ -92,59 +92,6 @@ public sealed class SurveyLinks
 
     private byte[] Mac(string body) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(body))[..MacBytes];
 
-    private static byte[] LoadKey(IConfiguration configuration, RapportDatabase database)
-    {
-        if (configuration["Rapport:Surveys:LinkKey"] is { Length: > 0 } configured)
-        {
-            var key = Convert.FromBase64String(configured);
-            return key.Length >= 32
-                ? key
-                : throw new InvalidOperationException("Rapport:Surveys:LinkKey must be at least 32 bytes, base64.");
-        }
-
-        var path = Path.Combine(DataDirectory(configuration, database), "survey-link.key");
-        if (File.Exists(path))
-        {
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var fresh = RandomNumberGenerator.GetBytes(32);
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using var file = new FileStream(path, options);
-            file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(fresh)));
-            return fresh;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process wrote it first: use theirs.
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        }
-    }
-
-    private static string DataDirectory(IConfiguration configuration, RapportDatabase database)
-    {
-        if (configuration["Rapport:DataDirectory"] is { Length: > 0 } configured)
-        {
-            return Path.GetFullPath(configured);
-        }
-
-        if (!database.IsPostgres)
-        {
-            var source = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
-            if (source is not ("" or ":memory:") && Path.GetDirectoryName(Path.GetFullPath(source)) is { } directory)
-            {
-                return directory;
-            }
-        }
-
-        return Path.GetFullPath("data");
-    }
+    private static byte[] LoadKey(IConfiguration configuration, RapportDatabase database) =>
+        SecretKeys.LoadOrCreate(configuration, database, "Rapport:Surveys:LinkKey", "survey-link.key");
 }
