@@ -64,6 +64,10 @@ public sealed class RapportServer : IAsyncLifetime
                 // The test host's entry assembly is testhost; static web assets are found by the app's own name.
                 "--applicationName=rapport",
                 "--Logging:LogLevel:Default=Warning",
+                // The suite signs the same seeded users in from one address dozens of times a minute; the limits
+                // themselves are tested in Rapport.Tests (RateLimitTests).
+                "--Rapport:RateLimits:SignInPerIp=100000",
+                "--Rapport:RateLimits:SignInPerEmail=100000",
             ],
             useBinaryContentRoot: true);
         await _app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
