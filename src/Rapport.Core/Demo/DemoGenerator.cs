@@ -123,6 +123,8 @@ public sealed class DemoGenerator(
         // Two interview sessions with coded excerpts, then the value mentions of all the demo's free text
         // (survey answers included) and the emergent themes proposed from it.
         referenceRows += await DemoResearch.WriteAsync(db, services, end, options.Customers, ct);
+        // Consent recorded at sign-up, some withdrawals and objections, so the consent card and check have data.
+        referenceRows += await DemoConsent.WriteAsync(db, end, ct);
         stopwatch.Stop();
 
         var summary = new DemoSummary(

@@ -48,6 +48,21 @@ public sealed class DemoGeneratorTests(DemoBusinessFixture demo) : IClassFixture
     }
 
     [Fact]
+    public async Task The_demo_has_a_consent_ledger_whose_state_is_its_latest_event_per_channel_and_purpose()
+    {
+        var customers = await demo.Db.ScalarAsync("SELECT COUNT(*) FROM customers");
+        var granted = await demo.Db.ScalarAsync("SELECT COUNT(*) FROM consent_state WHERE channel = 'Email' AND purpose = 'Marketing' AND status = 'Granted'");
+        var withdrawn = await demo.Db.ScalarAsync("SELECT COUNT(*) FROM consent_state WHERE channel = 'Email' AND purpose = 'Marketing' AND status = 'Withdrawn'");
+        granted.Should().BeInRange(customers / 2, customers * 3 / 4, "about 70 % signed up with email marketing, a tenth of them withdrew");
+        withdrawn.Should().BeGreaterThan(0);
+        (await demo.Db.ScalarAsync("""
+            SELECT COUNT(*) FROM consent_state s JOIN consent_events e ON e.id = s.event_id
+            WHERE e.customer_id <> s.customer_id OR e.status <> s.status OR EXISTS (SELECT 1 FROM consent_events n
+                WHERE n.customer_id = s.customer_id AND n.channel = s.channel AND n.purpose = s.purpose AND n.occurred_at > e.occurred_at)
+            """)).Should().Be(0, "each state row is the latest event of its customer, channel and purpose");
+    }
+
+    [Fact]
     public async Task A_different_seed_gives_different_data()
     {
         await using var other = await DemoDatabase.CreateAsync();
