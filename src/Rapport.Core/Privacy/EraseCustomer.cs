@@ -10,14 +10,7 @@ using Rapport.Segments;
 
 namespace Rapport.Privacy;
 
-/// <summary>
-/// The email and phone a customer had just before erasure: the seam for the suppression list (consent slice,
-/// <c>Suppressions.SuppressAsync(db, email, phone, ...)</c>), which keeps a keyed hash so that a re-import of the
-/// address stays out of marketing. Never logged, never stored by the erasure itself.
-/// </summary>
-public sealed record ErasedContact(string? Email, string? Phone);
-
-/// <summary>What an erasure did: counts only (and the contact for the suppression seam).</summary>
+/// <summary>What an erasure did: counts only.</summary>
 public sealed record ErasureResult(
     long CustomerId,
     long RequestId,
@@ -27,12 +20,7 @@ public sealed record ErasureResult(
     int RowsDeleted,
     int RowsScrubbed,
     TimeSpan Elapsed,
-    TimeSpan DiskCleanup)
-{
-    /// <summary>Not serialised to clients: for <see cref="IErasureFollowUp"/> (suppression) only.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public ErasedContact Contact { get; init; } = new(null, null);
-}
+    TimeSpan DiskCleanup);
 
 /// <summary>What the erasure would touch, for the CLI's refusal without --yes and the confirmation page.</summary>
 public sealed record ErasurePreview(long CustomerId, string DisplayName, bool AlreadyErased, IReadOnlyList<PreviewLine> Lines);
@@ -40,8 +28,8 @@ public sealed record ErasurePreview(long CustomerId, string DisplayName, bool Al
 public sealed record PreviewLine(string What, int Count, string Action);
 
 /// <summary>
-/// Called after an erasure commits, in the same scope, with the contact captured before it was removed. The consent
-/// slice registers one that calls <c>Suppressions.SuppressAsync</c>; the audit slice one that records the action.
+/// Called after an erasure commits, in the same scope (the audit log records it there). The suppression is not a
+/// follow-up: it is written inside the erasure's transaction.
 /// </summary>
 public interface IErasureFollowUp
 {
@@ -207,10 +195,7 @@ public sealed partial class EraseCustomer(
             await CleanDiskAsync(ct);
         }
 
-        var result = new ErasureResult(customerId, request!.Id, now, interactions, transactions, deleted, scrubbed, erasedElapsed, Stopwatch.GetElapsedTime(cleanStarted))
-        {
-            Contact = new ErasedContact(customer.Email, customer.Phone),
-        };
+        var result = new ErasureResult(customerId, request!.Id, now, interactions, transactions, deleted, scrubbed, erasedElapsed, Stopwatch.GetElapsedTime(cleanStarted));
         foreach (var followUp in followUps)
         {
             await followUp.ErasedAsync(db, result, ct);
